@@ -1,0 +1,35 @@
+# One entry point for instructors and CI. Every target creates or reuses .venv/.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+READY := $(VENV)/.ready
+SUBMISSIONS ?= examples/submissions
+OUT ?= gradebook
+JOBS ?=
+TIMEOUT ?=
+
+.PHONY: all course grade test release bench clean
+
+## make: set up, build the course, grade the bundled example submissions
+all: course
+	$(MAKE) grade SUBMISSIONS=examples/submissions OUT=gradebook
+
+$(READY): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[course]'
+	touch $(READY)
+
+## make course: student notebooks and autograder zips from the masters in solutions/
+course: $(READY)
+	$(PY) -m autograder.build
+
+## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s]
+grade: $(READY)
+	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+
+## make test: the whole test suite
+test: $(READY)
+	$(PY) -m pytest
+
+clean:
+	rm -rf gradebook .pytest_cache

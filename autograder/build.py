@@ -1,0 +1,108 @@
+"""Build the course from the masters: `otter assign` each master in solutions/, then
+copy the student notebook and its public tests into notebooks/ and a byte-reproducible
+autograder zip into autograder/zips/.
+
+Run with `python -m autograder.build [OUT_ROOT]` (default: the repository itself).
+"""
+
+import argparse
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+
+from .masters import NOTEBOOKS, ROOT, master_path
+
+HIDDEN_CHECKS = ROOT / "autograder" / "hidden" / "dynaq_checks.py"
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_EXECUTABLE = {"run_autograder", "setup.sh"}
+
+
+def assign(name, workdir):
+    """Run `otter assign` on master `name` in `workdir`; return the output folder.
+
+    Otter runs every test against the solutions, so a failing master stops the build.
+    """
+    stage = workdir / "stage"
+    stage.mkdir()
+    shutil.copy(master_path(name), stage / f"{name}.ipynb")
+    shutil.copy(HIDDEN_CHECKS, stage / HIDDEN_CHECKS.name)
+    out = workdir / "dist"
+    result = subprocess.run(
+        [sys.executable, "-m", "otter", "assign", f"{name}.ipynb", str(out)],
+        cwd=stage, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"otter assign failed on {name}:\n{result.stdout}\n{result.stderr}")
+    return out
+
+
+def write_reproducible_zip(source_zip, target):
+    """Rewrite `source_zip` at `target` with sorted entries, fixed times and modes."""
+    with zipfile.ZipFile(source_zip) as zin:
+        members = sorted((i.filename, zin.read(i)) for i in zin.infolist() if not i.is_dir())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for filename, data in members:
+            info = zipfile.ZipInfo(filename, date_time=_FIXED_TIME)
+            mode = 0o755 if filename in _EXECUTABLE else 0o644
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            zout.writestr(info, data)
+
+
+def copy_public_tests(student_tests, target_tests):
+    """Copy public test files; notebooks share one tests/ folder, so a file two
+    notebooks both define must be identical."""
+    target_tests.mkdir(parents=True, exist_ok=True)
+    for test_file in sorted(student_tests.glob("*.py")):
+        target = target_tests / test_file.name
+        if target.exists() and target.read_bytes() != test_file.read_bytes():
+            raise RuntimeError(f"two notebooks define different public tests {test_file.name}")
+        shutil.copy(test_file, target)
+
+
+def build_notebook(name, out_root, keep_tests):
+    """Build one master into `out_root`/notebooks and `out_root`/autograder/zips;
+    its public tests are copied to `keep_tests`."""
+    with tempfile.TemporaryDirectory(prefix=f"build-{name}-") as tmp:
+        dist = assign(name, pathlib.Path(tmp))
+        shutil.copy(dist / "student" / f"{name}.ipynb", out_root / "notebooks" / f"{name}.ipynb")
+        zips = list((dist / "autograder").glob(f"{name}-autograder_*.zip"))
+        if len(zips) != 1:
+            raise RuntimeError(f"expected one autograder zip for {name}, found {zips}")
+        write_reproducible_zip(zips[0], out_root / "autograder" / "zips" / f"{name}.zip")
+        shutil.copytree(dist / "student" / "tests", keep_tests)
+
+
+def build(out_root=ROOT, jobs=2):
+    """Build every notebook; the generated folders are replaced as a whole."""
+    out_root = pathlib.Path(out_root)
+    for folder in (out_root / "notebooks", out_root / "autograder" / "zips"):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="build-tests-") as tmp:
+        def build_and_keep_tests(name):
+            kept = pathlib.Path(tmp) / name
+            build_notebook(name, out_root, kept)
+            return kept
+        with ThreadPoolExecutor(jobs) as pool:
+            test_folders = list(pool.map(build_and_keep_tests, NOTEBOOKS))
+        for tests in test_folders:
+            copy_public_tests(tests, out_root / "notebooks" / "tests")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_root", nargs="?", default=str(ROOT))
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    build(args.out_root, args.jobs)
+    print(f"built {len(NOTEBOOKS)} notebooks into {args.out_root}")
+
+
+if __name__ == "__main__":
+    main()

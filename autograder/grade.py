@@ -1,0 +1,138 @@
+"""Grade a folder of submissions into a gradebook.
+
+`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade]` grades
+every `SUBMISSIONS/<student>/<notebook>.ipynb` against `autograder/zips/<notebook>.zip`,
+each in its own process and temporary folder with a time limit, in parallel. It writes
+`OUT/gradebook.csv` (one row per question) and `OUT/feedback/<student>/<notebook>.md`.
+Finished submissions are remembered in `OUT/results/`, so an interrupted run resumes.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from tqdm import tqdm
+
+from . import gradebook
+from .masters import NOTEBOOKS, ROOT, questions
+
+ZIPS = ROOT / "autograder" / "zips"
+DEFAULT_TIMEOUT = 300
+MEMORY_LIMIT = 4 * 1024 ** 3
+
+
+def find_submissions(folder):
+    """`(student, notebook, path)` for every `<student>/<notebook>.ipynb` under `folder`,
+    plus `(student, None, path)` for files that match no course notebook."""
+    found = []
+    for student_dir in sorted(p for p in pathlib.Path(folder).iterdir() if p.is_dir()):
+        for path in sorted(student_dir.iterdir()):
+            notebook = path.stem if path.suffix == ".ipynb" and path.stem in NOTEBOOKS else None
+            found.append((student_dir.name, notebook, path))
+    return found
+
+
+def fingerprint(path, zip_path):
+    """What a cached result depends on: the submission's and the autograder's bytes."""
+    digest = hashlib.sha256(pathlib.Path(path).read_bytes())
+    digest.update(pathlib.Path(zip_path).read_bytes())
+    return digest.hexdigest()
+
+
+def _limit_memory():
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def grade_in_sandbox(zip_path, submission, timeout):
+    """Grade one submission in a fresh process and folder; never raises."""
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+        work = pathlib.Path(tmp)
+        copy = work / "submission" / pathlib.Path(submission).name
+        copy.parent.mkdir()
+        shutil.copy(submission, copy)
+        result_file = work / "result.json"
+        env = dict(os.environ, TMPDIR=str(work), PYTHONPATH="", MPLBACKEND="Agg")
+        command = [sys.executable, "-m", "autograder.grade_one", str(zip_path), str(copy),
+                   str(result_file), "--cell-timeout", str(max(1, timeout - 30))]
+        try:
+            done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
+                                  timeout=timeout, preexec_fn=_limit_memory,
+                                  start_new_session=True)
+        except subprocess.TimeoutExpired:
+            return {"status": f"timed out after {timeout} s", "questions": {}}
+        if result_file.exists():
+            return json.loads(result_file.read_text())
+        tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        return {"status": f"grading crashed: {tail[0][:200]}", "questions": {}}
+
+
+def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, regrade=False,
+                progress=True):
+    """Grade every submission and write the gradebook; return its rows."""
+    out_dir = pathlib.Path(out_dir)
+    cache = out_dir / "results"
+    cache.mkdir(parents=True, exist_ok=True)
+    found = find_submissions(submissions_dir)
+    outcomes, todo = {}, []
+    for student, notebook, path in found:
+        if notebook is None:
+            outcomes[student, path.name] = {"status": "not a course notebook (expected one of "
+                                                      f"{', '.join(NOTEBOOKS)})"}
+            continue
+        key = fingerprint(path, ZIPS / f"{notebook}.zip")
+        cached = cache / student / f"{notebook}.json"
+        if not regrade and cached.exists() and json.loads(cached.read_text()).get("key") == key:
+            outcomes[student, notebook] = json.loads(cached.read_text())
+        else:
+            todo.append((student, notebook, path, key, cached))
+
+    def run(job):
+        student, notebook, path, key, cached = job
+        outcome = grade_in_sandbox(ZIPS / f"{notebook}.zip", path, timeout)
+        outcome["key"] = key
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        gradebook.write_atomically(cached, json.dumps(outcome))
+        return student, notebook, outcome
+
+    with ThreadPoolExecutor(jobs or os.cpu_count()) as pool, \
+            tqdm(total=len(todo), desc="grading", unit="notebook", disable=not progress) as bar:
+        for future in as_completed([pool.submit(run, job) for job in todo]):
+            student, notebook, outcome = future.result()
+            outcomes[student, notebook] = outcome
+            bar.update()
+
+    rows = []
+    for (student, notebook), outcome in sorted(outcomes.items()):
+        if notebook in NOTEBOOKS:
+            rows += gradebook.rows_for(student, notebook, questions(notebook), outcome)
+            gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook))
+        else:
+            rows.append(gradebook.Row(student, notebook, "", 0, 0, outcome["status"]))
+    gradebook.write_csv(out_dir / "gradebook.csv", rows)
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("submissions")
+    parser.add_argument("out")
+    parser.add_argument("--jobs", type=int, default=None, help="parallel graders (default: all cores)")
+    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
+                        help="seconds allowed per notebook (default %(default)s)")
+    parser.add_argument("--regrade", action="store_true", help="ignore remembered results")
+    args = parser.parse_args(argv)
+    rows = grade_batch(args.submissions, args.out, args.jobs, args.timeout, args.regrade)
+    print(gradebook.summary(rows))
+    print(f"gradebook: {pathlib.Path(args.out) / 'gradebook.csv'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Gradebook rows, the CSV file, per-student feedback and the run summary.
+
+Only formatting and files live here; `autograder.grade` decides what to grade.
+"""
+
+import csv
+import io
+import os
+import pathlib
+import tempfile
+from collections import namedtuple
+from statistics import mean
+
+Row = namedtuple("Row", "student notebook question score max_score status")
+COLUMNS = Row._fields
+MANUAL_STATUS = "manual: grade by hand"
+
+
+def write_atomically(path, text):
+    """Replace `path` with `text` in one step: readers see the old file or the new one."""
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", newline="") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
+def rows_for(student, notebook, notebook_questions, outcome):
+    """One row per question of `notebook` for this submission's grading outcome."""
+    graded = outcome.get("questions", {})
+    status = outcome["status"]
+    if outcome.get("cell_errors") and status == "graded":
+        status = f"graded; cells raised {', '.join(sorted(set(outcome['cell_errors'])))}"
+    rows = []
+    for question, max_points, manual in notebook_questions:
+        if manual:
+            rows.append(Row(student, notebook, question, 0, max_points, MANUAL_STATUS))
+        elif question in graded:
+            rows.append(Row(student, notebook, question, graded[question]["score"], max_points,
+                            status))
+        else:
+            rows.append(Row(student, notebook, question, 0, max_points,
+                            status if not graded else "not graded: the question's tests did not run"))
+    return rows
+
+
+def write_csv(path, rows):
+    """Write the gradebook CSV atomically."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row.student, row.notebook, row.question, _number(row.score),
+                         _number(row.max_score), row.status])
+    write_atomically(path, buffer.getvalue())
+
+
+def _number(value):
+    return int(value) if float(value).is_integer() else round(float(value), 3)
+
+
+def feedback_text(student, notebook, outcome, notebook_questions):
+    """A student's feedback for one notebook, in Markdown."""
+    lines = [f"# Feedback on {notebook} for {student}", "", f"Status: {outcome['status']}", ""]
+    graded = outcome.get("questions", {})
+    for question, max_points, manual in notebook_questions:
+        if manual:
+            lines += [f"## {question}: graded by hand (out of {_number(max_points)})", ""]
+            continue
+        result = graded.get(question)
+        if result is None:
+            lines += [f"## {question}: 0 / {_number(max_points)}", "", "Not graded (see status).", ""]
+            continue
+        lines += [f"## {question}: {_number(result['score'])} / {_number(max_points)}", ""]
+        failures = [case for case in result["cases"] if not case["passed"]]
+        if not failures:
+            lines += ["All checks passed.", ""]
+        for case in failures:
+            kind = "hidden check" if case["hidden"] else "public check"
+            lines.append(f"- {kind} failed: {case['message'] or 'no details'}")
+        lines.append("")
+    if outcome.get("cell_errors"):
+        lines += ["Cells that raised errors while grading: "
+                  + ", ".join(sorted(set(outcome["cell_errors"]))), ""]
+    return "\n".join(lines)
+
+
+def write_feedback(out_dir, student, notebook, outcome, notebook_questions):
+    write_atomically(pathlib.Path(out_dir) / "feedback" / student / f"{notebook}.md",
+                     feedback_text(student, notebook, outcome, notebook_questions))
+
+
+def summary(rows):
+    """A plain-text summary: submissions graded and failed, mean score per question."""
+    submissions = {}
+    for row in rows:
+        submissions.setdefault((row.student, row.notebook), row.status)
+    graded = sum(status.startswith("graded") for status in submissions.values())
+    timed_out = sum(status.startswith("timed out") for status in submissions.values())
+    lines = [f"submissions: {len(submissions)}  graded: {graded}  timed out: {timed_out}  "
+             f"failed: {len(submissions) - graded - timed_out}", "",
+             f"{'notebook':<22}{'question':<26}{'mean':>8}{'max':>6}"]
+    by_question = {}
+    for row in rows:
+        if row.question and row.status != MANUAL_STATUS:
+            by_question.setdefault((row.notebook, row.question, row.max_score), []).append(row.score)
+    for (notebook, question, max_score), scores in sorted(by_question.items()):
+        lines.append(f"{notebook:<22}{question:<26}{mean(scores):>8.2f}{_number(max_score):>6}")
+    return "\n".join(lines)

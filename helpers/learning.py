@@ -1,0 +1,100 @@
+"""The learning loop students plug their Dyna-Q functions into: epsilon-greedy action
+choice, the Q-learning update and `learn_environment`.
+
+Random numbers come from NumPy's global generator in the same order as the original
+tutorial, so `np.random.seed(1)` reproduces its figures. Plotting lives elsewhere.
+"""
+
+import numpy as np
+
+from .validation import check_params, check_returned_array
+
+LEARNING_PARAMS = ("epsilon", "alpha", "gamma")
+
+
+def epsilon_greedy(q, epsilon):
+    """Return the index of the largest value in `q` with probability 1 - epsilon,
+    otherwise a uniformly random action (which may also be the greedy one)."""
+    if np.random.random() > epsilon:
+        return int(np.argmax(q))
+    return np.random.randint(len(q))
+
+
+def q_learning(state, action, reward, next_state, value, params):
+    """Apply one Q-learning update to `value[state, action]` in place and return `value`.
+
+    A `next_state` of None or NaN is terminal: nothing is bootstrapped from it.
+    Uses `params['alpha']` (learning rate) and `params['gamma']` (discount).
+    """
+    s, a = int(state), int(action)
+    if not (0 <= s < value.shape[0] and 0 <= a < value.shape[1]):
+        raise ValueError(
+            f"q_learning got state {state!r} and action {action!r}, outside the value table "
+            f"of shape {value.shape}"
+        )
+    try:
+        alpha, gamma = params["alpha"], params["gamma"]
+    except KeyError as missing:
+        raise KeyError(f"params is missing {missing}; Q-learning needs 'alpha' and 'gamma'") from None
+    prev_value = value.item(s, a)
+    if next_state is None or next_state != next_state:  # None or NaN: terminal
+        max_value = 0
+    else:
+        max_value = _row_max(value[int(next_state)].tolist())
+    delta = reward + gamma * max_value - prev_value
+    value[s, a] = prev_value + alpha * delta
+    return value
+
+
+def _row_max(row):
+    """`max(row)` with NumPy's rule that any NaN makes the maximum NaN; on a short
+    Python list this is several times faster than `ndarray.max()`."""
+    total = sum(row)
+    if total != total and any(v != v for v in row):
+        return float("nan")
+    return max(row)
+
+
+def learn_environment(env, model_updater, planner, params, max_steps, n_episodes,
+                      shortcut_episode=None):
+    """Run Dyna-Q (Q-learning when the planner does nothing) for `n_episodes` episodes.
+
+    Per real step: epsilon-greedy action, outcome from `env`, Q-learning update,
+    `model = model_updater(model, state, action, reward, next_state)`, then
+    `value = planner(model, value, params)`. At `shortcut_episode` the world's shortcut
+    opens and its single transition is shown once to the model and the value table.
+
+    Returns `(value, reward_sums, episode_steps)`; an episode's steps include the
+    final step taken in the goal.
+    """
+    check_params(params, LEARNING_PARAMS)
+    value = np.ones((env.n_states, env.n_actions))
+    model = np.full((env.n_states, env.n_actions, 2), np.nan)
+    reward_sums = np.zeros(n_episodes)
+    episode_steps = np.zeros(n_episodes)
+    epsilon = params["epsilon"]
+    for episode in range(n_episodes):
+        if shortcut_episode is not None and episode == shortcut_episode:
+            env.toggle_shortcut()
+            state, action = env.shortcut
+            next_state, reward = env.get_outcome(state, action)
+            model[state, action] = reward, next_state
+            value = q_learning(state, action, reward, next_state, value, params)
+        state = env.init_state
+        reward_sum = 0
+        for t in range(max_steps):
+            action = epsilon_greedy(value[state], epsilon)
+            next_state, reward = env.get_outcome(state, action)
+            reward_sum += reward
+            value = q_learning(state, action, reward, next_state, value, params)
+            model = check_returned_array(
+                model_updater(model, state, action, reward, next_state), model.shape,
+                "the model update")
+            value = check_returned_array(planner(model, value, params), value.shape,
+                                         "the planner")
+            if next_state is None:
+                break
+            state = next_state
+        reward_sums[episode] = reward_sum
+        episode_steps[episode] = t + 1
+    return value, reward_sums, episode_steps
