@@ -1,6 +1,6 @@
 """Build the course from the masters: `otter assign` each master in solutions/, then
 copy the student notebook and its public tests into notebooks/ and a byte-reproducible
-autograder zip into autograder/zips/.
+autograder zip into autograder/zips/; finally write the example submissions.
 
 Run with `python -m autograder.build [OUT_ROOT]` (default: the repository itself).
 """
@@ -15,6 +15,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 from .masters import NOTEBOOKS, ROOT, master_path
+from .submissions import write_examples
 
 HIDDEN_CHECKS = ROOT / "autograder" / "hidden" / "dynaq_checks.py"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -81,7 +82,8 @@ def build_notebook(name, out_root, keep_tests):
 def build(out_root=ROOT, jobs=2):
     """Build every notebook; the generated folders are replaced as a whole."""
     out_root = pathlib.Path(out_root)
-    for folder in (out_root / "notebooks", out_root / "autograder" / "zips"):
+    for folder in (out_root / "notebooks", out_root / "autograder" / "zips",
+                   out_root / "examples" / "submissions"):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="build-tests-") as tmp:
@@ -93,6 +95,7 @@ def build(out_root=ROOT, jobs=2):
             test_folders = list(pool.map(build_and_keep_tests, NOTEBOOKS))
         for tests in test_folders:
             copy_public_tests(tests, out_root / "notebooks" / "tests")
+    write_examples(out_root / "examples" / "submissions", out_root / "notebooks")
 
 
 def main(argv=None):

@@ -28,10 +28,10 @@ def reference_sources():
     return {function: solution_source(home, function) for function, home in FUNCTION_HOME.items()}
 
 
-def fill_notebook(name, sources):
-    """Student notebook `name` with every cell defining a function in `sources`
-    replaced by that source; returns the notebook."""
-    notebook = nbformat.read(STUDENT_NOTEBOOKS / f"{name}.ipynb", as_version=4)
+def fill_notebook(name, sources, notebooks=STUDENT_NOTEBOOKS):
+    """Student notebook `name` (from folder `notebooks`) with every cell defining a
+    function in `sources` replaced by that source; returns the notebook."""
+    notebook = nbformat.read(pathlib.Path(notebooks) / f"{name}.ipynb", as_version=4)
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -41,15 +41,49 @@ def fill_notebook(name, sources):
     return notebook
 
 
-def write_submission(folder, student, name, sources):
+def write_submission(folder, student, name, sources, notebooks=STUDENT_NOTEBOOKS):
     """Write `folder/student/name.ipynb` filled with `sources`; return its path."""
     path = pathlib.Path(folder) / student / f"{name}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(fill_notebook(name, sources), path)
+    nbformat.write(fill_notebook(name, sources, notebooks), path)
     return path
 
 
-def write_correct_submissions(folder, student):
+def write_correct_submissions(folder, student, notebooks=STUDENT_NOTEBOOKS):
     """A full set of four correct notebooks for `student`."""
     sources = reference_sources()
-    return [write_submission(folder, student, name, sources) for name in NOTEBOOKS]
+    return [write_submission(folder, student, name, sources, notebooks) for name in NOTEBOOKS]
+
+
+EXAMPLE_BUGS = {
+    "dyna_q_model_update": '''
+def dyna_q_model_update(model, state, action, reward, next_state):
+    if np.isnan(model[state, action, 0]):   # bug: keeps the first observation only
+        model[state, action] = reward, next_state
+    return model
+''',
+    "dyna_q_planning": '''
+def dyna_q_planning(model, value, params):
+    candidates = np.argwhere(~np.isnan(model[:, :, 0]))
+    for _ in range(params["k"]):
+        state, action = candidates[np.random.randint(len(candidates))]
+        reward, next_state = model[state, action]
+        # bug: forgets the discount (gamma) when learning from the model
+        value = q_learning(state, action, reward, next_state, value, {**params, "gamma": 1.0})
+    return value
+''',
+}
+
+
+def write_examples(folder, notebooks=STUDENT_NOTEBOOKS):
+    """The example batch that `make` grades: a correct student (alice), one with two
+    classic bugs (bob) and one whose files cannot be graded (carol)."""
+    folder = pathlib.Path(folder)
+    write_correct_submissions(folder, "alice", notebooks)
+    buggy = {**reference_sources(), **EXAMPLE_BUGS}
+    for name in NOTEBOOKS:
+        write_submission(folder, "bob", name, buggy, notebooks)
+    (folder / "carol").mkdir(parents=True, exist_ok=True)
+    (folder / "carol" / "02_planning.ipynb").write_text('{"cells": [  (a truncated upload)')
+    nbformat.write(fill_notebook("04_shortcut", reference_sources(), notebooks),
+                   folder / "carol" / "03_how_much_to_plan.ipynb")

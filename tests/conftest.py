@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "autograder" / "hidden"))
 
 
 @pytest.fixture(scope="session")

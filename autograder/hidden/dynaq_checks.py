@@ -1,0 +1,1048 @@
+"""Hidden property checks for the two graded Dyna-Q functions.
+
+Self-contained (standard library, numpy, scipy.special): shipped alone in the
+autograder zip and imported by the hidden tests as ``import dynaq_checks``.
+
+Public API
+    Check                  name, points, description, func(student_function)
+    MODEL_UPDATE_CHECKS    ordered checks of ``dyna_q_model_update`` (4 points)
+    PLANNING_CHECKS        ordered checks of ``dyna_q_planning`` (6 points)
+    run_checks(checks, f)  -> list of (name, points, earned, message)
+
+Each ``Check.func`` raises AssertionError with a plain-words message when its
+property fails; an exception raised by the student's function becomes such an
+AssertionError too. Every check seeds ``np.random`` and ``random`` first, so
+submissions that use the global generators are graded reproducibly.
+
+Decisions
+- A function may update its argument in place or work on a copy; either way it
+  must *return* the updated array (returning None fails only the "returns"
+  check: the other checks then look at the argument it updated in place).
+- Planning may sample uniformly over observed pairs (tutorial) or uniformly over
+  observed states and then over that state's observed actions (Sutton & Barto).
+- Pairs touched by planning are found by diffing the value table, formula-free:
+  every world is built so that any update changes the entry it updates.
+- The only statistical check is the uniformity test; its false-failure
+  probability is below 1e-10 (argued at ``_UNIFORM_ALPHA``). The other checks
+  are exact for correct code.
+"""
+
+import functools
+import math
+import random
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
+
+# numpy and random entry points captured at import time, before a notebook can
+# rebind them (a patched numpy C internals cannot be defended against here).
+_np_array = np.array
+_np_asarray = np.asarray
+_NDARRAY = np.ndarray
+_np_seed = np.random.seed
+_py_seed = random.seed
+_Random = random.Random
+_isnan = math.isnan
+_NAN = float("nan")
+
+SEED = 12345
+_MU = "dyna_q_model_update"
+_PL = "dyna_q_planning"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded property: ``func(student_function)`` raises AssertionError on failure."""
+    name: str
+    points: float
+    description: str
+    func: Callable
+
+
+def run_checks(checks, func):
+    """Run ``checks`` on ``func``; return a list of (name, points, earned, message)."""
+    results = []
+    for check in checks:
+        try:
+            check.func(func)
+        except AssertionError as failure:
+            message = str(failure) or f"the property '{check.description}' does not hold."
+            results.append((check.name, check.points, 0.0, message))
+        except Exception as error:  # a defect of this module, never the student's
+            results.append((check.name, check.points, 0.0,
+                            f"this check could not be completed ({type(error).__name__}); "
+                            "please tell the course staff."))
+        else:
+            results.append((check.name, check.points, check.points, ""))
+    return results
+
+
+# ---------------------------------------------------------------------------
+# Small pure-Python helpers
+# ---------------------------------------------------------------------------
+
+def _prepared(check_function):
+    """Seed the global generators and silence warnings around one check."""
+    @functools.wraps(check_function)
+    def run(student_function):
+        _np_seed(SEED)
+        _py_seed(SEED)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return check_function(student_function)
+    return run
+
+
+def _same(x, y):
+    """Exact equality where NaN equals NaN."""
+    return x == y or (x != x and y != y)
+
+
+def _close(x, y):
+    """Equal up to float rounding (NaN equals NaN only)."""
+    if x != x or y != y:
+        return x != x and y != y
+    return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
+
+
+def _num(x):
+    """A number as a student reads it."""
+    if x is None:
+        return "None"
+    x = float(x)
+    if x != x:
+        return "NaN"
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x)}.0" if abs(x) < 1e6 else f"{x:g}"
+    return f"{x:.6g}"
+
+
+def _state(x):
+    """A next state as stored in the model: an index, or NaN for terminal."""
+    x = float(x)
+    if x != x:
+        return "NaN"
+    return str(int(x)) if x == int(x) else f"{x:.6g}"
+
+
+def _arg(x):
+    """An argument value as it would be written in a call."""
+    if x is None:
+        return "None"
+    if isinstance(x, float):
+        return repr(x)
+    return str(int(x))
+
+
+def _entry(entry):
+    """A model entry (reward, next state) for a message."""
+    return f"(reward {_num(entry[0])}, next state {_state(entry[1])})"
+
+
+def _call(func, fname, args, context):
+    """Call the student's function; turn any exception into a plain message."""
+    try:
+        return func(*args)
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
+        try:
+            text = str(error)
+        except Exception:  # noqa: BLE001
+            text = ""
+        text = " ".join(text.split())
+        if len(text) > 200:
+            text = text[:197] + "..."
+        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
+
+
+def _to_nested(obj, shape):
+    """(nested list of floats, None) if ``obj`` reads as a float array of ``shape``,
+    else (None, a description of what it is)."""
+    if obj is None:
+        return None, "None"
+    if isinstance(obj, _NDARRAY) and obj.dtype.kind not in "fiu":
+        return None, f"an array of dtype {obj.dtype} (not numbers)"
+    try:
+        array = _np_asarray(obj, dtype=float)
+    except Exception:  # noqa: BLE001
+        return None, f"a {type(obj).__name__} that cannot be read as an array of numbers"
+    if tuple(array.shape) != tuple(shape):
+        return None, f"an array of shape {tuple(array.shape)}"
+    return array.tolist(), None
+
+
+def _count(n, noun):
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _shape_text(shape):
+    return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def _fallback(argument, shape, fname, what, problem, context):
+    """When the student returned no usable array, judge the argument they were
+    given (updated in place); it must still have its shape."""
+    nested, _ = _to_nested(argument, shape)
+    if nested is None:
+        raise AssertionError(
+            f"your {fname} returned {problem} and the {what} it was given no longer has shape "
+            f"{_shape_text(shape)} after it was called {context}.")
+    return nested
+
+
+# ---------------------------------------------------------------------------
+# Model update: test worlds and cases
+# ---------------------------------------------------------------------------
+
+def _reward(rng):
+    """A reward in {-1, 0, 1} or a non-integer in (-1.5, 1.5)."""
+    choice = rng.randrange(4)
+    if choice < 3:
+        return float(choice - 1)
+    x = round(rng.uniform(-1.45, 1.45), 3)
+    return x + 0.125 if x == int(x) else x
+
+
+def _random_model(seed, n_states, n_actions, observed_fraction=0.5, terminal_fraction=0.3):
+    """Nested-list model: about ``observed_fraction`` of the pairs observed."""
+    rng = _Random(seed)
+    model = []
+    for _ in range(n_states):
+        row = []
+        for _ in range(n_actions):
+            if rng.random() < observed_fraction:
+                terminal = rng.random() < terminal_fraction
+                row.append([_reward(rng), _NAN if terminal else float(rng.randrange(n_states))])
+            else:
+                row.append([_NAN, _NAN])
+        model.append(row)
+    return model
+
+
+class _UpdateCase:
+    """One call of dyna_q_model_update on a seeded model."""
+
+    def __init__(self, seed, n_states, state, action, reward, next_state, before=None,
+                 n_actions=4):
+        self.entries = _random_model(seed, n_states, n_actions)
+        self.entries[state][action] = list(before) if before is not None else [_NAN, _NAN]
+        self.shape = (n_states, n_actions, 2)
+        self._array = _np_array(self.entries, dtype=float)
+        self.state, self.action, self.reward, self.next_state = state, action, reward, next_state
+        stored = _NAN if next_state is None else float(next_state)
+        self.expected = [float(reward), stored]
+
+    def fresh(self):
+        return self._array.copy()
+
+    def call_text(self):
+        return (f"{_MU}(model, state={self.state}, action={self.action}, "
+                f"reward={_arg(self.reward)}, next_state={_arg(self.next_state)})")
+
+    def context(self):
+        return (f"as {self.call_text()} on a model with {self.shape[0]} states "
+                f"and {self.shape[1]} actions")
+
+    def run(self, func, model=None):
+        """(effective model as nested list, returned object, argument after the call)."""
+        model = self.fresh() if model is None else model
+        returned = _call(func, _MU, (model, self.state, self.action, self.reward,
+                                     self.next_state), self.context())
+        nested, problem = _to_nested(returned, self.shape)
+        if nested is None:
+            nested = _fallback(model, self.shape, _MU, "model", problem, self.context())
+        return nested, returned, model
+
+
+_STORE_CASES = (
+    _UpdateCase(11, 6, 2, 1, -1.0, 5),
+    _UpdateCase(12, 8, 3, 0, 0.0, 0),            # next state 0 is a real state
+    _UpdateCase(13, 10, 1, 3, 1.0, 7),
+    _UpdateCase(14, 7, 0, 2, 0.37, np.int64(4)),
+    _UpdateCase(15, 12, 3, 2, -1.75, 11),
+)
+_TERMINAL_CASES = (
+    _UpdateCase(21, 6, 3, 1, 1.0, None),
+    _UpdateCase(22, 9, 2, 0, -1.0, None),
+    _UpdateCase(23, 8, 1, 3, 0.42, None),
+)
+_OVERWRITE_CASES = (
+    _UpdateCase(31, 6, 2, 3, 1.0, 4, before=(-1.0, 2.0)),
+    _UpdateCase(32, 8, 1, 0, 0.5, 6, before=(1.0, _NAN)),
+    _UpdateCase(33, 10, 3, 1, -1.0, None, before=(0.25, 7.0)),
+)
+_OTHER_ENTRY_CASES = (
+    _UpdateCase(41, 6, 2, 1, 0.5, 3),
+    _UpdateCase(42, 8, 1, 2, -1.0, None),
+    _UpdateCase(43, 10, 3, 0, 1.0, 9, before=(0.0, 2.0)),
+    _UpdateCase(44, 12, 0, 3, 0.0, 0),
+)
+_RETURN_CASES = (
+    _UpdateCase(51, 6, 1, 2, 1.0, 3),
+    _UpdateCase(52, 9, 3, 0, -0.5, None),
+)
+
+
+# ---------------------------------------------------------------------------
+# Model update checks
+# ---------------------------------------------------------------------------
+
+@_prepared
+def check_model_update_stores_observation(f):
+    """model[state, action] holds (reward, next_state) after the update."""
+    for case in _STORE_CASES:
+        after, _, _ = case.run(f)
+        got = after[case.state][case.action]
+        want = case.expected
+        if _close(got[0], want[0]) and _close(got[1], want[1]):
+            continue
+        hint = ""
+        if _close(got[0], want[1]) and _close(got[1], want[0]):
+            hint = (" The reward and the next state seem to be swapped: the reward goes first "
+                    "(model[state, action, 0]), the next state second.")
+        elif _isnan(got[1]) and not _isnan(got[0]) and want[1] == 0:
+            hint = " Next state 0 is a real state, not a terminal one: only None means terminal."
+        raise AssertionError(
+            f"after {case.call_text()}, model[{case.state}, {case.action}] should hold "
+            f"(reward, next state) = ({_num(want[0])}, {_state(want[1])}), but it holds "
+            f"({_num(got[0])}, {_state(got[1])}).{hint}")
+
+
+@_prepared
+def check_model_update_terminal_as_nan(f):
+    """A terminal transition (next_state None) is stored as (reward, NaN)."""
+    for case in _TERMINAL_CASES:
+        after, _, _ = case.run(f)
+        got = after[case.state][case.action]
+        where = f"model[{case.state}, {case.action}]"
+        if not _isnan(got[1]):
+            hint = " (None must not become 0: state 0 is a real state)" if got[1] == 0 else ""
+            raise AssertionError(
+                f"a terminal transition (next_state=None) must be stored with NaN as its next "
+                f"state{hint}, but after {case.call_text()}, {where} holds "
+                f"({_num(got[0])}, {_state(got[1])}).")
+        if not _close(got[0], case.expected[0]):
+            raise AssertionError(
+                f"a terminal transition must still store its reward: after {case.call_text()}, "
+                f"{where} should hold ({_num(case.expected[0])}, NaN), but it holds "
+                f"({_num(got[0])}, {_state(got[1])}).")
+
+
+@_prepared
+def check_model_update_latest_observation_wins(f):
+    """A new observation of an already observed pair replaces the old one.
+
+    Compared with what the student's own function stores for the same
+    observation on an empty entry, so only the overwriting is judged here.
+    """
+    for case in _OVERWRITE_CASES:
+        empty_model = case.fresh()
+        empty_model[case.state, case.action] = _NAN
+        fresh_entry = case.run(f, empty_model)[0][case.state][case.action]
+        over_entry = case.run(f)[0][case.state][case.action]
+        old = case.entries[case.state][case.action]
+        if not (_close(over_entry[0], fresh_entry[0]) and _close(over_entry[1], fresh_entry[1])):
+            kept = _close(over_entry[0], old[0]) and _close(over_entry[1], old[1])
+            raise AssertionError(
+                f"model[{case.state}, {case.action}] already held the observation {_entry(old)}; "
+                f"after {case.call_text()} it must hold the new observation, but it "
+                + ("still holds the old one. Always overwrite: the model keeps the latest "
+                   "observation of each state-action pair." if kept else
+                   f"holds {_entry(over_entry)} instead of {_entry(fresh_entry)}, which is what "
+                   "your function stores for the same observation on an empty entry."))
+    # Two observations in a row of the same pair: the second one stays.
+    first = _UpdateCase(34, 7, 2, 2, -1.0, 3)
+    second = _UpdateCase(34, 7, 2, 2, 0.5, 5)
+    after_first, _, _ = first.run(f)
+    after_second = second.run(f, _np_array(after_first, dtype=float))[0]
+    empty = second.run(f)[0][2][2]
+    got = after_second[2][2]
+    if not (_close(got[0], empty[0]) and _close(got[1], empty[1])):
+        raise AssertionError(
+            f"after {first.call_text()} and then {second.call_text()} on the result, "
+            f"model[2, 2] must hold the latest observation, but it holds {_entry(got)}.")
+
+
+@_prepared
+def check_model_update_leaves_other_entries(f):
+    """Only model[state, action] changes; every other entry stays as it was
+    (and model[state, action] itself does change, so doing nothing earns nothing)."""
+    stored_something = False
+    for case in _OTHER_ENTRY_CASES:
+        after, _, _ = case.run(f)
+        new = after[case.state][case.action]
+        old = case.entries[case.state][case.action]
+        stored_something = stored_something or not (_same(new[0], old[0])
+                                                    and _same(new[1], old[1]))
+        for s, row in enumerate(case.entries):
+            for a, old in enumerate(row):
+                if (s, a) == (case.state, case.action):
+                    continue
+                new = after[s][a]
+                if not (_same(new[0], old[0]) and _same(new[1], old[1])):
+                    raise AssertionError(
+                        f"{case.call_text()} must change only model[{case.state}, {case.action}], "
+                        f"but it also changed model[{s}, {a}] from {_entry(old)} to "
+                        f"{_entry(new)}.")
+    if not stored_something:
+        raise AssertionError(
+            f"{_MU} did not change model[state, action] in any call, so leaving the other "
+            "entries alone cannot be credited yet: it must store each observation.")
+
+
+@_prepared
+def check_model_update_returns_model(f):
+    """The function returns the updated model (the same array or an updated copy)."""
+    for case in _RETURN_CASES:
+        model = case.fresh()
+        returned = _call(f, _MU, (model, case.state, case.action, case.reward,
+                                  case.next_state), case.context())
+        nested, problem = _to_nested(returned, case.shape)
+        if nested is None:
+            raise AssertionError(
+                f"{_MU} must return the model (an array of shape {_shape_text(case.shape)}), "
+                f"but {case.call_text()} returned {problem}."
+                + (" Add `return model` at the end." if returned is None else ""))
+        argument = model.tolist()
+        changed_in_place = not _nested_same(argument, case.entries)
+        if changed_in_place and not _nested_same(nested, argument):
+            raise AssertionError(
+                f"{case.call_text()} updated the model it was given but returned a different "
+                "array; return the model you updated.")
+        if not changed_in_place and _nested_same(nested, case.entries):
+            raise AssertionError(
+                f"the model returned by {case.call_text()} does not contain the new "
+                "observation: it is identical to the model passed in.")
+
+
+def _nested_same(x, y):
+    """NaN-aware exact equality of nested lists of floats."""
+    if isinstance(x, list) or isinstance(y, list):
+        return (isinstance(x, list) and isinstance(y, list) and len(x) == len(y)
+                and all(_nested_same(u, v) for u, v in zip(x, y)))
+    return _same(x, y)
+
+
+# ---------------------------------------------------------------------------
+# Planning: test worlds
+# ---------------------------------------------------------------------------
+
+class _World:
+    """A seeded model and value table for planning calls (fresh copies per call)."""
+
+    def __init__(self, label, model, value, alpha, gamma):
+        self.label = label
+        self.model_list, self.value_list = model, value
+        self.S, self.A = len(value), len(value[0])
+        self.alpha, self.gamma = alpha, gamma
+        self._model = _np_array(model, dtype=float)
+        self._value = _np_array(value, dtype=float)
+        self.observed = [(s, a) for s in range(self.S) for a in range(self.A)
+                         if not _isnan(model[s][a][0])]
+        self.observed_set = frozenset(self.observed)
+
+    def context(self, k):
+        n = len(self.observed)
+        observed = "1 state-action pair has" if n == 1 else f"{n} state-action pairs have"
+        return (f"with k={k} on a model of {_count(self.S, 'state')} and "
+                f"{_count(self.A, 'action')} where {observed} been observed")
+
+    def run(self, func, k, value=None):
+        """(returned object, model argument after the call, value argument after the call)."""
+        model = self._model.copy()
+        value = self._value.copy() if value is None else _np_array(value, dtype=float)
+        params = {"k": k, "alpha": self.alpha, "gamma": self.gamma}
+        returned = _call(func, _PL, (model, value, params), self.context(k))
+        return returned, model, value
+
+    def table_after(self, func, k, value=None):
+        """(value table the call produced, model argument after the call)."""
+        returned, model, value_arg = self.run(func, k, value)
+        nested, problem = _to_nested(returned, (self.S, self.A))
+        if nested is None:
+            nested = _fallback(value_arg, (self.S, self.A), _PL, "value table", problem,
+                               self.context(k))
+        return nested, model
+
+    def changed(self, table, before=None):
+        before = self.value_list if before is None else before
+        return [(s, a) for s in range(self.S) for a in range(self.A)
+                if not _same(table[s][a], before[s][a])]
+
+    def bootstrap(self, s, a, value=None):
+        """gamma-free bootstrap term of pair (s, a): max of the next state's row, 0 if terminal."""
+        value = self.value_list if value is None else value
+        next_state = self.model_list[s][a][1]
+        return 0.0 if _isnan(next_state) else max(value[int(next_state)])
+
+    def sequence(self, s, a, n):
+        """Values of (s, a) after 1..n updates of that pair alone (next-state row fixed)."""
+        reward = self.model_list[s][a][0]
+        boot = self.bootstrap(s, a)
+        v, out = self.value_list[s][a], []
+        for _ in range(n):
+            v = v + self.alpha * (reward + self.gamma * boot - v)
+            out.append(v)
+        return out
+
+
+def _make_world(label, seed, n_states, n_actions, observed, terminal_fraction=0.3,
+                sinks=None, rewards=None):
+    """Build a world whose every possible update visibly changes its entry.
+
+    ``observed``: list of (s, a) or (s, a, kind) with kind 'T' (terminal), 'N'
+    (non-terminal) or None (random); ``sinks``: states non-terminal transitions
+    lead to (default: any state). Values are random non-integers with every row
+    maximum at least 0.05 away from 0 and every observed target at least 0.01
+    away from the current value.
+    """
+    rng = _Random(seed)
+    alpha = rng.choice((0.1, 0.25, 0.3, 0.5, 0.7))
+    gamma = rng.choice((0.5, 0.8, 0.9, 0.95))
+    model = [[[_NAN, _NAN] for _ in range(n_actions)] for _ in range(n_states)]
+    for i, spec in enumerate(observed):
+        s, a, kind = (spec + (None,))[:3]
+        terminal = (kind == "T") or (kind is None and rng.random() < terminal_fraction)
+        reward = rewards[i] if rewards is not None else _reward(rng)
+        if terminal:
+            model[s][a] = [reward, _NAN]
+        else:
+            model[s][a] = [reward, float(rng.choice(sinks if sinks else range(n_states)))]
+    while True:
+        value = [[rng.uniform(-2.0, 2.0) for _ in range(n_actions)] for _ in range(n_states)]
+        if any(abs(max(row)) < 0.05 for row in value):
+            continue
+        ok = True
+        for s in range(n_states):
+            for a in range(n_actions):
+                reward, next_state = model[s][a]
+                if _isnan(reward):
+                    continue
+                boot = 0.0 if _isnan(next_state) else max(value[int(next_state)])
+                if abs(reward + gamma * boot - value[s][a]) < 0.01:
+                    ok = False
+        if ok:
+            return _World(label, model, value, alpha, gamma)
+
+
+def _random_pairs(seed, n_states, n_actions, fraction):
+    rng = _Random(seed)
+    return [(s, a) for s in range(n_states) for a in range(n_actions) if rng.random() < fraction]
+
+
+_W_FULL = _make_world("full", 101, 6, 4, [(s, a, "N") for s in range(6) for a in range(4)])
+_W_MIX_A = _make_world("mixed A", 102, 8, 4, _random_pairs(1102, 8, 4, 0.5))
+_W_MIX_B = _make_world("mixed B", 103, 10, 4, _random_pairs(1103, 10, 4, 0.4))
+_W_NOTERM = _make_world("no terminal", 104, 7, 4,
+                        [p + ("N",) for p in _random_pairs(1104, 7, 4, 0.4)])
+_W_ALLTERM = _make_world("all terminal", 105, 6, 4,
+                         [(0, 1, "T"), (1, 3, "T"), (2, 0, "T"), (4, 2, "T"), (5, 1, "T")])
+# One observed pair whose next state has no observed pair (or is terminal).
+_W_ONE = (
+    _make_world("one pair", 111, 6, 4, [(2, 1, "N")], sinks=[4], rewards=[0.73]),
+    _make_world("one pair", 112, 9, 4, [(0, 3, "N")], sinks=[5], rewards=[0.0]),
+    _make_world("one pair", 113, 6, 4, [(3, 2, "T")], rewards=[-1.0]),
+    _make_world("one pair", 114, 8, 4, [(5, 0, "T")], rewards=[1.0]),
+)
+# Observed pairs lead only to states without observed pairs: no update can
+# change another observed pair's target, so each pair's values are exact.
+_W_NONINTERACTING = (
+    _make_world("non-interacting", 121, 8, 4,
+                [(0, 1), (0, 3), (1, 0), (1, 2), (2, 2), (3, 0), (3, 1), (3, 3)],
+                terminal_fraction=0.35, sinks=[4, 5, 6, 7]),
+    _make_world("non-interacting", 122, 12, 4,
+                [(1, 0), (3, 1), (3, 2), (5, 3), (7, 0), (7, 2), (9, 1)],
+                terminal_fraction=0.35, sinks=[0, 2, 4, 6, 8, 10, 11]),
+)
+# Uniformity: U1 separates the two accepted schemes (1 to 4 observed actions
+# per state); in U2 both schemes coincide (one action per state), which gives
+# power against nearly uniform bugs.
+_W_UNIFORM = (
+    _make_world("uniform 1", 131, 8, 4,
+                [(0, 2), (1, 0), (1, 1), (1, 3), (3, 0), (3, 1), (3, 2), (3, 3), (4, 1),
+                 (6, 0), (6, 2)]),
+    _make_world("uniform 2", 132, 6, 4, [(0, 1), (1, 3), (2, 0), (3, 2), (5, 1)]),
+)
+# One state, one action: every sampling scheme must pick the only pair, so one
+# call with k=m must equal m calls with k=1 (sequential updates).
+_W_SINGLE = (
+    _make_world("single loop", 141, 1, 1, [(0, 0, "N")], rewards=[0.4]),
+    _make_world("single terminal", 142, 1, 1, [(0, 0, "T")], rewards=[-0.7]),
+)
+
+assert all(len(w.observed) >= 5 for w in (_W_MIX_A, _W_MIX_B, _W_ALLTERM))
+assert len(_W_NOTERM.observed) >= 2
+
+
+def _value_text(world, s, a, table):
+    return f"value[{s}, {a}] from {_num(world.value_list[s][a])} to {_num(table[s][a])}"
+
+
+# ---------------------------------------------------------------------------
+# Planning checks
+# ---------------------------------------------------------------------------
+
+@_prepared
+def check_planning_returns_value_table(f):
+    """The function returns the updated value table, an array of the table's shape."""
+    for world in (_W_FULL, _W_NOTERM):
+        shape = (world.S, world.A)
+        returned, _, value_arg = world.run(f, 3)
+        nested, problem = _to_nested(returned, shape)
+        if nested is None:
+            raise AssertionError(
+                f"{_PL} must return the value table (an array of shape {_shape_text(shape)}), "
+                f"but when called {world.context(3)} it returned {problem}."
+                + (" Add `return value` at the end." if returned is None else ""))
+        argument = value_arg.tolist()
+        if world.changed(argument):
+            if not _nested_same(nested, argument):
+                raise AssertionError(
+                    f"your {_PL} updated the value table it was given but returned a different "
+                    "table; return the table you updated.")
+        elif not world.changed(nested):
+            raise AssertionError(
+                f"the value table returned by {_PL} {world.context(3)} is identical to the "
+                "table passed in: it must contain the k planning updates.")
+
+
+@_prepared
+def check_planning_k_zero_changes_nothing(f):
+    """With k=0 no value changes (and with k=2 some value does)."""
+    for world in (_W_MIX_A, _W_NOTERM):
+        returned, _, value_arg = world.run(f, 0)
+        nested, _ = _to_nested(returned, (world.S, world.A))
+        for table in (t for t in (nested, value_arg.tolist()) if t is not None):
+            changed = world.changed(table)
+            if changed:
+                s, a = changed[0]
+                raise AssertionError(
+                    f"with k=0 planning must make no update, but it changed "
+                    f"{_value_text(world, s, a, table)}.")
+    table, _ = _W_NOTERM.table_after(f, 2)
+    if not _W_NOTERM.changed(table):
+        raise AssertionError(
+            f"{_PL} did not change the value table with k=2 either: with k > 0 it must "
+            "update values, so 'k=0 changes nothing' cannot be credited yet.")
+
+
+@_prepared
+def check_planning_leaves_model_unchanged(f):
+    """Planning reads the model but never modifies it."""
+    any_update = False
+    for world, repeats in ((_W_MIX_A, 4), (_W_ALLTERM, 2), (_W_FULL, 1)):
+        for _ in range(repeats):
+            table, model = world.table_after(f, 3)
+            any_update = any_update or bool(world.changed(table))
+            if tuple(model.shape) != (world.S, world.A, 2):
+                raise AssertionError(
+                    f"planning must not modify the model, but after a call {world.context(3)}, "
+                    f"the model's shape changed to {_shape_text(model.shape)}.")
+            after = model.tolist()
+            for s in range(world.S):
+                for a in range(world.A):
+                    old, new = world.model_list[s][a], after[s][a]
+                    if not (_same(old[0], new[0]) and _same(old[1], new[1])):
+                        raise AssertionError(
+                            f"planning must not modify the model, but after a call "
+                            f"{world.context(3)}, model[{s}, {a}] changed from {_entry(old)} "
+                            f"to {_entry(new)}.")
+    if not any_update:
+        raise AssertionError(
+            f"{_PL} never changed the value table, so leaving the model alone cannot be "
+            "credited yet: with k > 0 planning must update values.")
+
+
+@_prepared
+def check_planning_updates_only_observed_pairs(f):
+    """Every update is on a pair already observed (its model entry is not NaN)."""
+    observed_update = False
+    for world in (_W_MIX_A, _W_MIX_B):
+        for _ in range(20):
+            table, _ = world.table_after(f, 5)
+            for s, a in world.changed(table):
+                if (s, a) not in world.observed_set:
+                    raise AssertionError(
+                        f"planning sampled a state-action pair that was never observed: it "
+                        f"changed {_value_text(world, s, a, table)}, but state {s}, action {a} "
+                        f"has no observation (its model entry is NaN). Sample only pairs whose "
+                        f"model entry is not NaN.")
+                observed_update = True
+    if not observed_update:
+        raise AssertionError(
+            f"{_PL} never changed the value of an observed state-action pair (k=5, 40 calls), "
+            "so this property cannot be credited: planning must update observed pairs.")
+
+
+@_prepared
+def check_planning_q_learning_update(f):
+    """Each update is the Q-learning rule with the model's reward and next state,
+    alpha and gamma from params, and no bootstrap from a terminal (NaN) next state.
+
+    Judged on worlds where updates of observed pairs cannot interact, so a value
+    is correct when it equals one to three correct updates of its pair (robust to
+    an off-by-one k). Updates of unobserved pairs are left to their own check; an
+    observed pair whose next-state row such an update changed is not judged.
+    """
+    judged = 0
+    plan = [(w, 1, 1) for w in _W_ONE] + [(w, 2, 40) for w in _W_NONINTERACTING]
+    for world, k, repeats in plan:
+        for _ in range(repeats):
+            table, _ = world.table_after(f, k)
+            changed = world.changed(table)
+            touched_rows = {s for s, a in changed if (s, a) not in world.observed_set}
+            for s, a in changed:
+                if (s, a) not in world.observed_set:
+                    continue  # judged by the "only observed pairs" check
+                next_state = world.model_list[s][a][1]
+                if not _isnan(next_state) and int(next_state) in touched_rows:
+                    continue  # its target used a value no correct update writes
+                got = table[s][a]
+                options = world.sequence(s, a, 3)
+                if any(_close(got, v) for v in options):
+                    judged += 1
+                    continue
+                raise AssertionError(_rule_message(world, s, a, got, options[0]))
+    if judged == 0:
+        raise AssertionError(
+            f"{_PL} never changed the value of an observed state-action pair, so its "
+            "update rule could not be checked.")
+
+
+def _rule_message(world, s, a, got, want):
+    reward, next_state = world.model_list[s][a]
+    v0 = world.value_list[s][a]
+    alpha, gamma = world.alpha, world.gamma
+    lead = f"value[{s}, {a}] became NaN. " if got != got else ""
+    if _isnan(next_state):
+        return (f"{lead}planning set value[{s}, {a}] to {_num(got)}, but a Q-learning update of "
+                f"value[{s}, {a}] = {_num(v0)} with the model's reward {_num(reward)} and a "
+                f"terminal next state (NaN in the model) gives {_num(want)}: "
+                f"value + alpha * (reward - value) with alpha = {alpha}. After a terminal "
+                f"transition there is nothing to bootstrap from: gamma * max(value[next state]) "
+                f"counts as 0.")
+    ns = int(next_state)
+    return (f"{lead}planning set value[{s}, {a}] to {_num(got)}, but a Q-learning update of "
+            f"value[{s}, {a}] = {_num(v0)} with the model's reward {_num(reward)} and next "
+            f"state {ns} gives {_num(want)}: value + alpha * (reward + gamma * "
+            f"max(value[{ns}]) - value) with alpha = {alpha}, gamma = {gamma} and "
+            f"max(value[{ns}]) = {_num(max(world.value_list[ns]))}.")
+
+
+@_prepared
+def check_planning_makes_k_updates(f):
+    """k=1 updates exactly one pair; a call with k updates never touches more than k."""
+    for world in (_W_MIX_A, _W_MIX_B):
+        for _ in range(15):
+            table, _ = world.table_after(f, 1)
+            changed = world.changed(table)
+            if not changed:
+                raise AssertionError(
+                    f"with k=1 planning must make exactly one update, but the value table did "
+                    f"not change at all when called {world.context(1)}. It seems to make fewer "
+                    f"than k updates.")
+            if len(changed) > 1:
+                raise AssertionError(
+                    f"with k=1 planning must update exactly one state-action pair, but one call "
+                    f"changed {len(changed)} values ({_list_pairs(changed)}). It seems to make "
+                    f"more than k updates, or to update several pairs at once.")
+        for k in (3, 5):
+            for _ in range(8):
+                table, _ = world.table_after(f, k)
+                changed = world.changed(table)
+                if len(changed) > k:
+                    raise AssertionError(
+                        f"with k={k} planning can update at most {k} state-action pairs, but one "
+                        f"call changed {len(changed)} values ({_list_pairs(changed)}).")
+                if not changed:
+                    raise AssertionError(
+                        f"with k={k} planning must make {k} updates, but the value table did not "
+                        f"change at all when called {world.context(k)}.")
+
+
+def _list_pairs(pairs, limit=4):
+    text = ", ".join(f"value[{s}, {a}]" for s, a in pairs[:limit])
+    return text + (", ..." if len(pairs) > limit else "")
+
+
+@_prepared
+def check_planning_sequential_updates(f):
+    """The k updates are applied one after another: a pair drawn twice is updated
+    twice, the second update starting from the first one's result.
+
+    With one state and one action every scheme draws the same pair, so one call
+    with k=m must equal m successive calls with k=1 (whatever the formula).
+    """
+    for world in _W_SINGLE:
+        loop = not _isnan(world.model_list[0][0][1])
+        what = ("whose next state is state 0 itself" if loop else
+                "whose next state is terminal")
+        one, _ = world.table_after(f, 1)
+        if not world.changed(one):
+            raise AssertionError(
+                f"on a model with a single observed pair (state 0, action 0, {what}), "
+                f"planning with k=1 did not change value[0, 0]; each of the k updates must "
+                f"change the value of the pair it draws.")
+        for m in (2, 3, 5):
+            direct, _ = world.table_after(f, m)
+            chained = world.value_list
+            for _ in range(m):
+                chained, _ = world.table_after(f, 1, chained)
+            if not _close(direct[0][0], chained[0][0]):
+                raise AssertionError(
+                    f"on a model with a single observed pair (state 0, action 0, {what}), one "
+                    f"call with k={m} must give the same value as {m} calls with k=1 in a row: "
+                    f"the k updates are applied one after the other, each starting from the "
+                    f"result of the previous one, and a pair drawn several times is updated "
+                    f"several times. One call gave value[0, 0] = {_num(direct[0][0])}; {m} "
+                    f"calls gave {_num(chained[0][0])}.")
+
+
+# ---------------------------------------------------------------------------
+# Uniform sampling: the one statistical check
+# ---------------------------------------------------------------------------
+#
+# Data: _UNIFORM_CALLS calls with k=1 per world. A correct implementation
+# changes exactly one entry per call, at an observed pair, so each world gives
+# counts c_i ~ Binomial(n, p_i) for every observed pair i, where p_i is the
+# probability of pair i under the implementation's scheme H (pairs uniform, or
+# state then action). Test of H: for every world w and pair i, reject when
+# c_i < lo_i or c_i > hi_i, where [lo_i, hi_i] is the exact binomial
+# acceptance interval with P(X < lo_i) < beta and P(X > hi_i) < beta
+# (scipy.special.bdtr/bdtrc), beta = _UNIFORM_ALPHA / (2 * total pairs).
+# Union bound: P(reject the true H) <= sum over cells of 2 * beta = _UNIFORM_ALPHA.
+# The check fails only if BOTH schemes are rejected, so a correct submission
+# (whichever scheme it uses) fails with probability <= _UNIFORM_ALPHA = 1e-10.
+# ``uniform_false_failure_bound`` computes the exact sum for the tests.
+# Power: ``uniform_pass_bound(q)`` bounds the chance a sampler with pair
+# probabilities q passes (sum over schemes of the product over worlds of the
+# smallest per-pair acceptance probability); the tests require < 1e-9 for the
+# corpus's non-uniform samplers.
+
+_UNIFORM_ALPHA = 1e-10
+_UNIFORM_CALLS = 4000
+_SCHEMES = ("uniform over observed pairs",
+            "uniform over observed states, then over that state's observed actions")
+
+
+def scheme_probabilities(world):
+    """{scheme: [probability of each observed pair, in world.observed order]}."""
+    n = len(world.observed)
+    per_state = {}
+    for s, _ in world.observed:
+        per_state[s] = per_state.get(s, 0) + 1
+    return {
+        _SCHEMES[0]: [1.0 / n] * n,
+        _SCHEMES[1]: [1.0 / (len(per_state) * per_state[s]) for s, _ in world.observed],
+    }
+
+
+def _beta():
+    cells = sum(len(w.observed) for w in _W_UNIFORM)
+    return _UNIFORM_ALPHA / (2 * cells)
+
+
+@functools.lru_cache(maxsize=None)
+def acceptance_interval(n, p, beta):
+    """Exact binomial acceptance interval [lo, hi] for Binomial(n, p):
+    P(X < lo) < beta and P(X > hi) < beta, with lo smallest and hi largest."""
+    lo_a, lo_b = 0, n              # smallest c with P(X <= c) >= beta
+    while lo_a < lo_b:
+        mid = (lo_a + lo_b) // 2
+        if _bdtr(mid, n, p) >= beta:
+            lo_b = mid
+        else:
+            lo_a = mid + 1
+    hi_a, hi_b = 0, n              # largest c with P(X >= c) >= beta
+    while hi_a < hi_b:
+        mid = (hi_a + hi_b + 1) // 2
+        if _upper_tail(mid, n, p) >= beta:
+            hi_a = mid
+        else:
+            hi_b = mid - 1
+    return lo_a, hi_a
+
+
+def _upper_tail(c, n, p):
+    """P(X >= c) for X ~ Binomial(n, p)."""
+    return 1.0 if c <= 0 else float(_bdtrc(c - 1, n, p))
+
+
+def _interval_probability(lo, hi, n, q):
+    """P(lo <= X <= hi) for X ~ Binomial(n, q)."""
+    if q <= 0.0:
+        return 1.0 if lo == 0 else 0.0
+    below = float(_bdtr(lo - 1, n, q)) if lo > 0 else 0.0
+    return max(0.0, float(_bdtr(hi, n, q)) - below)
+
+
+def uniform_false_failure_bound(n=_UNIFORM_CALLS):
+    """Exact probability, summed over cells, that the test rejects the true scheme
+    (maximum over the two schemes); the check's false-failure odds are at most this."""
+    beta = _beta()
+    worst = 0.0
+    for scheme in _SCHEMES:
+        total = 0.0
+        for world in _W_UNIFORM:
+            for p in scheme_probabilities(world)[scheme]:
+                lo, hi = acceptance_interval(n, p, beta)
+                total += (float(_bdtr(lo - 1, n, p)) if lo > 0 else 0.0) + _upper_tail(hi + 1, n, p)
+        worst = max(worst, total)
+    return worst
+
+
+def uniform_pass_bound(distributions, n=_UNIFORM_CALLS):
+    """Upper bound on the chance that a sampler passes the uniformity check.
+
+    ``distributions``: per uniformity world, the sampler's probability of each
+    observed pair (world.observed order). Bound: sum over schemes of the
+    product over worlds of min over pairs of P(count in acceptance interval).
+    """
+    beta = _beta()
+    total = 0.0
+    for scheme in _SCHEMES:
+        product = 1.0
+        for world, q in zip(_W_UNIFORM, distributions):
+            probs = scheme_probabilities(world)[scheme]
+            product *= min(_interval_probability(*acceptance_interval(n, p, beta), n, qi)
+                           for p, qi in zip(probs, q))
+        total += product
+    return min(1.0, total)
+
+
+@_prepared
+def check_planning_samples_uniformly(f):
+    """Pairs are drawn uniformly over observed pairs, or uniformly over observed
+    states and then over that state's observed actions (statistical, false-failure
+    odds below 1e-10)."""
+    beta = _beta()
+    counts_per_world = []
+    for world in _W_UNIFORM:
+        index = {pair: i for i, pair in enumerate(world.observed)}
+        counts = [0] * len(world.observed)
+        valid = 0
+        for _ in range(_UNIFORM_CALLS):
+            table, _ = world.table_after(f, 1)
+            changed = world.changed(table)
+            if len(changed) != 1:
+                raise AssertionError(
+                    f"to check how planning samples, each call with k=1 must update exactly one "
+                    f"state-action pair, but one call {world.context(1)} changed "
+                    f"{len(changed)} values" + (f" ({_list_pairs(changed)})" if changed else "")
+                    + ", so the sampling could not be checked.")
+            if changed[0] in index:
+                counts[index[changed[0]]] += 1
+                valid += 1
+        if valid < _UNIFORM_CALLS // 10:
+            raise AssertionError(
+                f"in {_UNIFORM_CALLS} calls with k=1 {world.context(1)}, planning updated an "
+                f"observed pair only {valid} times, so its sampling could not be checked.")
+        counts_per_world.append((world, counts, valid))
+
+    bad = {}  # scheme -> list of (world position, pair index, lo, hi)
+    for scheme in _SCHEMES:
+        bad[scheme] = []
+        for w, (world, counts, valid) in enumerate(counts_per_world):
+            probs = scheme_probabilities(world)[scheme]
+            for i, (c, p) in enumerate(zip(counts, probs)):
+                lo, hi = acceptance_interval(valid, p, beta)
+                if not lo <= c <= hi:
+                    bad[scheme].append((w, i, lo, hi))
+        if not bad[scheme]:
+            return  # this scheme fits every world
+    raise AssertionError(_uniform_message(counts_per_world, bad, beta))
+
+
+def _uniform_message(counts_per_world, bad, beta):
+    both = [(w, i) for w, i, _, _ in bad[_SCHEMES[0]]
+            if any((w, i) == (w2, i2) for w2, i2, _, _ in bad[_SCHEMES[1]])]
+    lead = "planning does not sample the observed state-action pairs uniformly. "
+    tail = (" (A correct implementation falls outside these ranges less than once in a "
+            "billion runs.)")
+
+    def setting(w):
+        world, _, valid = counts_per_world[w]
+        n_states = len({s for s, _ in world.observed})
+        return (f"In {valid} calls with k=1 on a model with {len(world.observed)} observed "
+                f"pairs in {n_states} states")
+
+    def expected(w, i, scheme):
+        world, _, valid = counts_per_world[w]
+        lo, hi = acceptance_interval(valid, scheme_probabilities(world)[scheme][i], beta)
+        return f"{lo} to {hi} times if sampling {scheme}"
+
+    if both:
+        w, i = both[0]
+        world, counts, _ = counts_per_world[w]
+        s, a = world.observed[i]
+        return (lead + f"{setting(w)}, the pair (state {s}, action {a}) was updated "
+                f"{counts[i]} times; it should be updated {expected(w, i, _SCHEMES[0])}, or "
+                f"{expected(w, i, _SCHEMES[1])}." + tail + _counts_text(world, counts))
+    parts = []
+    for scheme in _SCHEMES:
+        w, i, _, _ = bad[scheme][0]
+        world, counts, _ = counts_per_world[w]
+        s, a = world.observed[i]
+        parts.append(f"{setting(w)}, the pair (state {s}, action {a}) was updated {counts[i]} "
+                     f"times, but {expected(w, i, scheme)}.")
+    return lead + " ".join(parts) + tail
+
+
+def _counts_text(world, counts):
+    parts = [f"({s}, {a}): {c}" for (s, a), c in zip(world.observed, counts)]
+    return " Updates per observed pair (state, action): " + ", ".join(parts) + "."
+
+
+# ---------------------------------------------------------------------------
+# The check lists
+# ---------------------------------------------------------------------------
+
+MODEL_UPDATE_CHECKS = [
+    Check("model_update_stores_observation", 1.0,
+          "model[state, action] holds (reward, next_state) after the update",
+          check_model_update_stores_observation),
+    Check("model_update_terminal_as_nan", 0.5,
+          "a terminal transition (next_state None) is stored as (reward, NaN)",
+          check_model_update_terminal_as_nan),
+    Check("model_update_latest_observation_wins", 0.5,
+          "a new observation of a pair overwrites the previous one",
+          check_model_update_latest_observation_wins),
+    Check("model_update_leaves_other_entries", 1.0,
+          "no entry other than model[state, action] changes",
+          check_model_update_leaves_other_entries),
+    Check("model_update_returns_model", 1.0,
+          "the updated model is returned",
+          check_model_update_returns_model),
+]
+
+PLANNING_CHECKS = [
+    Check("planning_returns_value_table", 0.5,
+          "the updated value table is returned, with the table's shape",
+          check_planning_returns_value_table),
+    Check("planning_k_zero_changes_nothing", 0.5,
+          "with k=0 no value changes",
+          check_planning_k_zero_changes_nothing),
+    Check("planning_leaves_model_unchanged", 0.5,
+          "planning does not modify the model",
+          check_planning_leaves_model_unchanged),
+    Check("planning_updates_only_observed_pairs", 1.0,
+          "only state-action pairs already observed in the model are updated",
+          check_planning_updates_only_observed_pairs),
+    Check("planning_q_learning_update", 1.0,
+          "each update is Q-learning with the model's reward and next state, alpha and gamma, "
+          "and no bootstrap from a terminal next state",
+          check_planning_q_learning_update),
+    Check("planning_makes_k_updates", 1.0,
+          "k=1 makes exactly one update; no call updates more than k pairs",
+          check_planning_makes_k_updates),
+    Check("planning_samples_uniformly", 1.0,
+          "pairs are sampled uniformly (over observed pairs, or over observed states then "
+          "their observed actions)",
+          check_planning_samples_uniformly),
+    Check("planning_sequential_updates", 0.5,
+          "the k updates are applied one after another; a pair drawn twice is updated twice",
+          check_planning_sequential_updates),
+]

@@ -1,0 +1,152 @@
+"""`make grade` end to end through Otter: correct, buggy and broken submissions in one
+batch; every gradebook row, the feedback, resuming, and the CSV contract."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder.masters import NOTEBOOKS, questions
+from autograder.submissions import reference_sources, write_correct_submissions, write_submission
+from conftest import ROOT
+
+CORPUS = ROOT / "tests" / "corpus"
+BUGGY = {  # corpus file -> the function it replaces, checked end to end through Otter
+    "model_update/buggy/keeps_first_observation.py": "dyna_q_model_update",
+    "model_update/buggy/swapped_reward_next_state.py": "dyna_q_model_update",
+    "planning/buggy/uniform_over_all_pairs.py": "dyna_q_planning",
+    "planning/buggy/ignores_gamma.py": "dyna_q_planning",
+    "planning/buggy/without_replacement.py": "dyna_q_planning",
+}
+CORRECT = ["planning/correct/default_rng_integers.py", "planning/correct/state_then_action.py",
+           "model_update/correct/copy_then_return.py"]
+
+
+def expected_failures(path):
+    first = path.read_text().splitlines()[0]
+    return {name.strip() for name in first.split(":", 1)[1].split(",")}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    write_correct_submissions(folder, "alice")
+    for number, (relative, function) in enumerate(BUGGY.items()):
+        home = "01_model_update" if function == "dyna_q_model_update" else "02_planning"
+        write_submission(folder, f"buggy{number}", home,
+                         {**reference_sources(), function: (CORPUS / relative).read_text()})
+    for number, relative in enumerate(CORRECT):
+        function = "dyna_q_model_update" if "model_update" in relative else "dyna_q_planning"
+        home = "01_model_update" if function == "dyna_q_model_update" else "02_planning"
+        write_submission(folder, f"variant{number}", home,
+                         {**reference_sources(), function: (CORPUS / relative).read_text()})
+    (folder / "broken").mkdir()
+    (folder / "broken" / "02_planning.ipynb").write_text('{"cells": [')
+    wrong = nbformat.read(ROOT / "notebooks" / "04_shortcut.ipynb", as_version=4)
+    (folder / "wrong").mkdir()
+    nbformat.write(wrong, folder / "wrong" / "03_how_much_to_plan.ipynb")
+    crashing = reference_sources()
+    crashing["dyna_q_planning"] = "raise RuntimeError('my cell is broken')"
+    write_submission(folder, "crashing", "02_planning", crashing)
+    (folder / "stray").mkdir()
+    (folder / "stray" / "notes.txt").write_text("not a notebook")
+    out = tmp_path_factory.mktemp("out")
+    done = subprocess.run(["make", "-s", "grade", f"SUBMISSIONS={folder}", f"OUT={out}", "JOBS=2"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with open(out / "gradebook.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return folder, out, rows, done.stdout
+
+
+def rows_of(rows, student, notebook=None):
+    return {r["question"]: r for r in rows
+            if r["student"] == student and (notebook is None or r["notebook"] == notebook)}
+
+
+def test_gradebook_has_the_contract_columns(batch):
+    _, out, _, _ = batch
+    header = (out / "gradebook.csv").read_text().splitlines()[0]
+    assert header == "student,notebook,question,score,max_score,status"
+
+
+def test_correct_submissions_get_full_marks_on_every_autograded_question(batch):
+    _, _, rows, _ = batch
+    for notebook in NOTEBOOKS:
+        for question, points, manual in questions(notebook):
+            row = rows_of(rows, "alice", notebook)[question]
+            if manual:
+                assert row["status"] == "manual: grade by hand"
+            else:
+                assert (float(row["score"]), row["status"]) == (points, "graded"), row
+
+
+@pytest.mark.parametrize("number", range(len(CORRECT)))
+def test_other_correct_implementations_get_full_marks(batch, number):
+    _, _, rows, _ = batch
+    for row in rows_of(rows, f"variant{number}").values():
+        if row["status"] == "graded":
+            assert row["score"] == row["max_score"], row
+
+
+@pytest.mark.parametrize("number, relative", list(enumerate(BUGGY)))
+def test_buggy_submissions_lose_points_on_their_question_with_the_right_message(batch, number,
+                                                                                relative):
+    import dynaq_checks
+    _, out, rows, _ = batch
+    function = BUGGY[relative]
+    row = rows_of(rows, f"buggy{number}")[function]
+    failing = expected_failures(CORPUS / relative)
+    checks = dynaq_checks.MODEL_UPDATE_CHECKS + dynaq_checks.PLANNING_CHECKS
+    lost = sum(check.points for check in checks if check.name in failing)
+    assert float(row["max_score"]) - float(row["score"]) >= lost
+    feedback = next((out / "feedback" / f"buggy{number}").glob("*.md")).read_text()
+    assert "hidden check failed" in feedback and "Traceback" not in feedback
+    assert "dynaq_checks" not in feedback
+
+
+def test_unreadable_notebook_scores_zero_with_a_reason(batch):
+    _, _, rows, _ = batch
+    for row in rows_of(rows, "broken").values():
+        assert row["score"] == "0"
+        assert row["status"].startswith(("invalid notebook", "manual"))
+
+
+def test_notebook_of_another_assignment_scores_zero(batch):
+    _, _, rows, _ = batch
+    graded = [r for r in rows_of(rows, "wrong").values() if r["status"] != "manual: grade by hand"]
+    assert graded and all(r["score"] == "0" and r["status"].startswith("wrong assignment")
+                          for r in graded)
+
+
+def test_a_crashing_cell_costs_only_what_depends_on_it(batch):
+    _, _, rows, _ = batch
+    graded = rows_of(rows, "crashing")
+    assert graded["dyna_q_planning"]["score"] == "0"
+    assert "RuntimeError" in graded["dyna_q_planning"]["status"]
+    assert graded["pasted_model_update"]["status"].startswith("graded")
+
+
+def test_a_file_that_is_no_course_notebook_is_reported(batch):
+    _, _, rows, _ = batch
+    [row] = [r for r in rows if r["student"] == "stray"]
+    assert row["score"] == "0" and "not a course notebook" in row["status"]
+
+
+def test_summary_reports_counts_and_means(batch):
+    *_, stdout = batch
+    assert "submissions:" in stdout and "dyna_q_planning" in stdout
+
+
+def test_rerun_resumes_without_regrading_and_gives_the_same_gradebook(batch):
+    folder, out, rows, _ = batch
+    before = (out / "gradebook.csv").read_text()
+    cached = {p: p.stat().st_mtime_ns for p in (out / "results").rglob("*.json")}
+    subprocess.run([sys.executable, "-m", "autograder.grade", str(folder), str(out)], cwd=ROOT,
+                   check=True, capture_output=True)
+    assert (out / "gradebook.csv").read_text() == before
+    assert cached == {p: p.stat().st_mtime_ns for p in (out / "results").rglob("*.json")}
+    assert all(json.loads(p.read_text())["key"] for p in cached)

@@ -1,0 +1,303 @@
+"""The hidden property checks (autograder/hidden/dynaq_checks.py) against a corpus of
+correct and buggy student submissions in tests/corpus/.
+
+Each buggy file starts with `# expect-fail: <check>[, <check>...]`: exactly those
+checks must fail and every other check must pass.
+"""
+
+import importlib.util
+import math
+import pathlib
+import re
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CHECKS_PATH = ROOT / "autograder" / "hidden" / "dynaq_checks.py"
+CORPUS = ROOT / "tests" / "corpus"
+FUNCTIONS = {"model_update": "dyna_q_model_update", "planning": "dyna_q_planning"}
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+dynaq_checks = _load("dynaq_checks", CHECKS_PATH)
+CHECK_LISTS = {"model_update": dynaq_checks.MODEL_UPDATE_CHECKS,
+               "planning": dynaq_checks.PLANNING_CHECKS}
+
+
+def _corpus(verdict):
+    return [(kind, path) for kind in FUNCTIONS
+            for path in sorted((CORPUS / kind / verdict).glob("*.py"))]
+
+
+CORRECT = _corpus("correct")
+BUGGY = _corpus("buggy")
+ALL = CORRECT + BUGGY
+
+
+def _id(entry):
+    kind, path = entry
+    return f"{kind}/{path.parent.name}/{path.stem}"
+
+
+def _student_function(kind, path):
+    module = _load(f"corpus_{kind}_{path.parent.name}_{path.stem}", path)
+    return getattr(module, FUNCTIONS[kind])
+
+
+def _expected_failures(path):
+    first = path.read_text().splitlines()[0]
+    match = re.fullmatch(r"# expect-fail: (.+)", first.strip())
+    assert match, f"{path.name} must start with '# expect-fail: <check>[, <check>...]'"
+    return sorted(name.strip() for name in match.group(1).split(","))
+
+
+_RESULTS = {}
+
+
+def _results(kind, path):
+    """Check results of one corpus file (computed once per session)."""
+    key = (kind, str(path))
+    if key not in _RESULTS:
+        _RESULTS[key] = dynaq_checks.run_checks(CHECK_LISTS[kind], _student_function(kind, path))
+    return _RESULTS[key]
+
+
+# --- the check lists -------------------------------------------------------------
+
+def test_check_lists_have_unique_names_descriptions_and_expected_points():
+    for kind, total in (("model_update", 4.0), ("planning", 6.0)):
+        checks = CHECK_LISTS[kind]
+        assert 5 <= len(checks) <= 8
+        assert len({c.name for c in checks}) == len(checks)
+        assert all(c.description and c.func.__doc__ for c in checks)
+        assert math.isclose(sum(c.points for c in checks), total)
+
+
+def test_corpus_is_large_enough():
+    for kind in FUNCTIONS:
+        assert sum(1 for k, _ in CORRECT if k == kind) >= 8
+    assert len(BUGGY) >= 15
+
+
+@pytest.mark.parametrize("entry", BUGGY, ids=_id)
+def test_buggy_file_names_existing_checks(entry):
+    kind, path = entry
+    known = {c.name for c in CHECK_LISTS[kind]}
+    expected = _expected_failures(path)
+    assert expected and set(expected) <= known, f"unknown check names in {path.name}"
+
+
+# --- the corpus --------------------------------------------------------------------
+
+@pytest.mark.parametrize("entry", CORRECT, ids=_id)
+def test_correct_submission_earns_full_points(entry):
+    results = _results(*entry)
+    failures = [(name, message) for name, points, earned, message in results
+                if earned != points or message]
+    assert not failures
+
+
+@pytest.mark.parametrize("entry", BUGGY, ids=_id)
+def test_buggy_submission_fails_exactly_the_expected_checks(entry):
+    kind, path = entry
+    results = _results(kind, path)
+    failed = sorted(name for name, points, earned, _ in results if earned < points)
+    assert failed == _expected_failures(path)
+    for name, points, earned, message in results:
+        assert earned in (0.0, points)
+        assert bool(message) == (earned == 0.0), name
+
+
+@pytest.mark.parametrize("entry", ALL, ids=_id)
+def test_failure_messages_are_plain_words_without_code(entry):
+    kind, path = entry
+    source_lines = [line.strip() for line in path.read_text().splitlines()
+                    if len(line.strip()) > 12 and not line.strip().startswith("#")]
+    for name, _, earned, message in _results(kind, path):
+        if earned:
+            continue
+        assert message.strip() and len(message) < 1500, name
+        assert "Traceback" not in message and "\n" not in message, name
+        assert not re.search(r'File ".*", line \d+', message), name
+        assert "assert " not in message and "def " not in message, name
+        assert not any(line in message for line in source_lines), name
+        assert "dynaq_checks" not in message and "_World" not in message, name
+
+
+@pytest.mark.parametrize("entry", ALL, ids=_id)
+def test_running_the_checks_twice_gives_identical_results(entry):
+    kind, path = entry
+    first = _results(kind, path)
+    second = dynaq_checks.run_checks(CHECK_LISTS[kind], _student_function(kind, path))
+    if "default_rng(" in path.read_text():   # unseeded generator: only the verdicts
+        first = [r[:3] for r in first]
+        second = [r[:3] for r in second]
+    assert first == second
+
+
+# --- defences ----------------------------------------------------------------------
+
+def _scaffold_planning(model, value, params):
+    candidates = np.array(np.where(~np.isnan(model[:, :, 0]))).T
+    for _ in range(params["k"]):
+        state, action = candidates[np.random.choice(len(candidates))]
+        reward, next_state = model[state, action]
+        best = 0 if np.isnan(next_state) else np.max(value[int(next_state)])
+        value[state, action] += params["alpha"] * (reward + params["gamma"] * best
+                                                   - value[state, action])
+    return value
+
+
+def _scaffold_model_update(model, state, action, reward, next_state):
+    model[state, action] = reward, next_state
+    return model
+
+
+def _earned(kind, func):
+    return {name: earned for name, _, earned, _ in
+            dynaq_checks.run_checks(CHECK_LISTS[kind], func)}
+
+
+def test_a_crash_becomes_a_plain_message_naming_the_exception_and_the_call():
+    def crashes(model, value, params):
+        raise KeyError("epsilon")
+
+    results = dynaq_checks.run_checks(dynaq_checks.PLANNING_CHECKS, crashes)
+    assert all(earned == 0 for _, _, earned, _ in results)
+    message = results[0][3]
+    assert message.startswith("your dyna_q_planning raised KeyError: 'epsilon' when called with k=")
+    assert "Traceback" not in message
+
+
+def test_a_check_raises_assertion_error_when_called_directly():
+    def returns_none(model, state, action, reward, next_state):
+        model[state, action] = reward, next_state
+
+    check = {c.name: c for c in dynaq_checks.MODEL_UPDATE_CHECKS}["model_update_returns_model"]
+    with pytest.raises(AssertionError, match="returned None"):
+        check.func(returns_none)
+    check.func(_scaffold_model_update)
+
+
+def test_a_do_nothing_planning_function_earns_nothing():
+    assert not any(_earned("planning", lambda model, value, params: value).values())
+
+
+def test_a_do_nothing_model_update_earns_nothing():
+    assert not any(_earned("model_update", lambda model, s, a, r, ns: model).values())
+
+
+class _Pretender:
+    """Claims to equal anything."""
+    shape = (6, 4)
+
+    def __eq__(self, other):
+        return True
+
+    __ne__ = lambda self, other: False  # noqa: E731
+
+
+def test_a_returned_object_that_only_pretends_to_be_a_table_fails():
+    def pretends(model, value, params):
+        _scaffold_planning(model, value, params)
+        return _Pretender()
+
+    earned = _earned("planning", pretends)
+    assert earned["planning_returns_value_table"] == 0
+    assert earned["planning_q_learning_update"] > 0      # judged on the updated argument
+
+
+def test_a_returned_string_or_object_array_fails_with_a_plain_message():
+    for returned in ("value", np.array([[None] * 4] * 6, dtype=object)):
+        results = dynaq_checks.run_checks(
+            dynaq_checks.PLANNING_CHECKS[:1], lambda model, value, params, r=returned: r)
+        assert results[0][2] == 0 and results[0][3].startswith("dyna_q_planning must return")
+
+
+def test_warnings_from_a_correct_function_do_not_count_as_crashes():
+    def warns(model, value, params):
+        warnings.warn("a harmless warning", RuntimeWarning)
+        return _scaffold_planning(model, value, params)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert all(_earned("planning", warns).values())
+
+
+def test_all_checks_for_one_submission_run_well_under_two_seconds():
+    start = time.perf_counter()
+    dynaq_checks.run_checks(dynaq_checks.MODEL_UPDATE_CHECKS, _scaffold_model_update)
+    dynaq_checks.run_checks(dynaq_checks.PLANNING_CHECKS, _scaffold_planning)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_the_masters_reference_solutions_earn_full_points(reference):
+    assert all(_earned("model_update", reference.model_update).values())
+    assert all(_earned("planning", reference.planning).values())
+
+
+# --- the statistical helper ----------------------------------------------------------
+
+def _binomial_pmf(c, n, p):
+    return math.comb(n, c) * p ** c * (1 - p) ** (n - c)
+
+
+@pytest.mark.parametrize("n, p, beta", [(50, 0.3, 1e-3), (200, 0.05, 1e-4), (120, 0.5, 1e-6)])
+def test_acceptance_interval_is_the_exact_binomial_tail_cut(n, p, beta):
+    lo, hi = dynaq_checks.acceptance_interval(n, p, beta)
+    pmf = [_binomial_pmf(c, n, p) for c in range(n + 1)]
+    assert sum(pmf[:lo]) < beta <= sum(pmf[:lo + 1])
+    assert sum(pmf[hi + 1:]) < beta <= sum(pmf[hi:])
+
+
+def test_uniformity_false_failure_bound_is_below_one_in_a_billion():
+    bound = dynaq_checks.uniform_false_failure_bound()
+    assert bound <= dynaq_checks._UNIFORM_ALPHA <= 1e-9
+
+
+def _sampler_distributions(rule):
+    return [rule(world) for world in dynaq_checks._W_UNIFORM]
+
+
+def _first_action_of_each_state(world):
+    states = list(dict.fromkeys(s for s, _ in world.observed))
+    seen, q = set(), []
+    for s, _ in world.observed:
+        q.append(0.0 if s in seen else 1 / len(states))
+        seen.add(s)
+    return q
+
+
+NON_UNIFORM_SAMPLERS = {
+    "always the first pair": lambda w: [1.0] + [0.0] * (len(w.observed) - 1),
+    "linear weights": lambda w: [2 * (i + 1) / (len(w.observed) * (len(w.observed) + 1))
+                                 for i in range(len(w.observed))],
+    "never the last pair": lambda w: [1 / (len(w.observed) - 1)] * (len(w.observed) - 1) + [0.0],
+    "rounded index": lambda w: ([0.5 / (len(w.observed) - 1)]
+                                + [1 / (len(w.observed) - 1)] * (len(w.observed) - 2)
+                                + [0.5 / (len(w.observed) - 1)]),
+    "first action of a uniform state": _first_action_of_each_state,
+}
+
+
+@pytest.mark.parametrize("sampler", sorted(NON_UNIFORM_SAMPLERS))
+def test_uniformity_check_passes_corpus_non_uniform_samplers_with_negligible_odds(sampler):
+    distributions = _sampler_distributions(NON_UNIFORM_SAMPLERS[sampler])
+    assert all(math.isclose(sum(q), 1.0) for q in distributions)
+    assert dynaq_checks.uniform_pass_bound(distributions) < 1e-9
+
+
+def test_uniformity_check_accepts_both_sampling_schemes():
+    for scheme in dynaq_checks._SCHEMES:
+        distributions = _sampler_distributions(
+            lambda w: dynaq_checks.scheme_probabilities(w)[scheme])
+        assert dynaq_checks.uniform_pass_bound(distributions) > 0.999

@@ -1,0 +1,51 @@
+"""Run each student notebook as a student would: untouched, the stubs raise
+NotImplementedError and the public checks say so; with the answers filled in, every
+cell runs and every public check passes."""
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder.masters import NOTEBOOKS
+from autograder.submissions import fill_notebook, reference_sources
+from conftest import ROOT
+
+
+def execute(notebook):
+    NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    return notebook
+
+
+def check_reports(notebook):
+    """The text each `grader.check(...)` cell printed, by question."""
+    reports = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.startswith("grader.check("):
+            question = cell.source.split('"')[1]
+            reports[question] = "\n".join(output.get("data", {}).get("text/plain", "")
+                                          + output.get("text", "") for output in cell.outputs)
+    return reports
+
+
+def errors(notebook):
+    return [output["ename"] for cell in notebook.cells if cell.cell_type == "code"
+            for output in cell.outputs if output.output_type == "error"]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_untouched_notebook_fails_its_checks_with_not_implemented(name):
+    notebook = execute(nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4))
+    reports = check_reports(notebook)
+    assert reports, "the notebook runs public checks"
+    for question, report in reports.items():
+        assert "NotImplementedError" in report, f"{question}: the failure names the stub"
+        assert "All test cases passed" not in report
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_filled_in_notebook_runs_cleanly_and_passes_every_public_check(name):
+    notebook = execute(fill_notebook(name, reference_sources()))
+    assert errors(notebook) == []
+    reports = check_reports(notebook)
+    assert reports and all("All test cases passed" in r for r in reports.values()), reports
