@@ -17,7 +17,7 @@ STUDENT_NOTEBOOKS = ROOT / "notebooks"
 FUNCTION_HOME = {
     "dyna_q_model_update": "01_model_update",
     "dyna_q_planning": "02_planning",
-    "first_episode_within": "03_how_much_to_plan",
+    "first_settled_episode": "03_how_much_to_plan",
     "planning_updates": "03_how_much_to_plan",
     "episodes_to_exploit": "04_shortcut",
 }
