@@ -2,6 +2,8 @@
 NotImplementedError and the public checks say so; with the answers filled in, every
 cell runs and every public check passes."""
 
+import shutil
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -11,9 +13,18 @@ from autograder.submissions import fill_notebook, reference_sources
 from conftest import ROOT
 
 
-def execute(notebook):
+@pytest.fixture(scope="module")
+def student_folder(tmp_path_factory):
+    """A copy of notebooks/ (with its public tests), as a student downloads it; running
+    notebooks writes Otter's log there, never into the repository."""
+    folder = tmp_path_factory.mktemp("student") / "notebooks"
+    shutil.copytree(ROOT / "notebooks", folder)
+    return folder
+
+
+def execute(notebook, folder):
     NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+                   resources={"metadata": {"path": str(folder)}}).execute()
     return notebook
 
 
@@ -34,8 +45,9 @@ def errors(notebook):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_untouched_notebook_fails_its_checks_with_not_implemented(name):
-    notebook = execute(nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4))
+def test_untouched_notebook_fails_its_checks_with_not_implemented(name, student_folder):
+    notebook = execute(nbformat.read(student_folder / f"{name}.ipynb", as_version=4),
+                       student_folder)
     reports = check_reports(notebook)
     assert reports, "the notebook runs public checks"
     for question, report in reports.items():
@@ -44,8 +56,8 @@ def test_untouched_notebook_fails_its_checks_with_not_implemented(name):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_filled_in_notebook_runs_cleanly_and_passes_every_public_check(name):
-    notebook = execute(fill_notebook(name, reference_sources()))
+def test_filled_in_notebook_runs_cleanly_and_passes_every_public_check(name, student_folder):
+    notebook = execute(fill_notebook(name, reference_sources()), student_folder)
     assert errors(notebook) == []
     reports = check_reports(notebook)
     assert reports and all("All test cases passed" in r for r in reports.values()), reports
