@@ -8,7 +8,7 @@ OUT ?= gradebook
 JOBS ?=
 TIMEOUT ?=
 
-.PHONY: all course grade test release bench clean
+.PHONY: all course grade test release bench nbgrader clean
 
 ## make: set up, build the course, grade the bundled example submissions
 all: course
@@ -26,6 +26,10 @@ course: $(READY)
 ## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s]
 grade: $(READY)
 	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+
+## make release [OUT=<dir>]: what students get (notebooks, public tests, helpers), nothing else
+release: $(READY)
+	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release)
 
 ## make test: the whole test suite
 test: $(READY)

@@ -25,7 +25,7 @@ from .masters import NOTEBOOKS, ROOT, questions
 
 ZIPS = ROOT / "autograder" / "zips"
 DEFAULT_TIMEOUT = 300
-MEMORY_LIMIT = 4 * 1024 ** 3
+GRACE_SECONDS = 30  # for the grader's own start-up and tests, on top of the notebook's time
 
 
 def find_submissions(folder):
@@ -39,33 +39,28 @@ def find_submissions(folder):
     return found
 
 
-def fingerprint(path, zip_path):
+def fingerprint(content, zip_path):
     """What a cached result depends on: the submission's and the autograder's bytes."""
-    digest = hashlib.sha256(pathlib.Path(path).read_bytes())
+    digest = hashlib.sha256(content)
     digest.update(pathlib.Path(zip_path).read_bytes())
     return digest.hexdigest()
 
 
-def _limit_memory():
-    import resource
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-def grade_in_sandbox(zip_path, submission, timeout):
-    """Grade one submission in a fresh process and folder; never raises."""
+def grade_in_sandbox(zip_path, filename, content, timeout):
+    """Grade one submission (its bytes, read when the batch started) in a fresh grader
+    process and folder; never raises."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         work = pathlib.Path(tmp)
-        copy = work / "submission" / pathlib.Path(submission).name
+        copy = work / "submission" / filename
         copy.parent.mkdir()
-        shutil.copy(submission, copy)
+        copy.write_bytes(content)
         result_file = work / "result.json"
-        env = dict(os.environ, TMPDIR=str(work), PYTHONPATH="", MPLBACKEND="Agg")
+        env = dict(os.environ, TMPDIR=str(work), MPLBACKEND="Agg")
         command = [sys.executable, "-m", "autograder.grade_one", str(zip_path), str(copy),
-                   str(result_file), "--cell-timeout", str(max(1, timeout - 30))]
+                   str(result_file), "--timeout", str(timeout)]
         try:
             done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
-                                  timeout=timeout, preexec_fn=_limit_memory,
-                                  start_new_session=True)
+                                  timeout=timeout + GRACE_SECONDS, start_new_session=True)
         except subprocess.TimeoutExpired:
             return {"status": f"timed out after {timeout} s", "questions": {}}
         if result_file.exists():
@@ -87,16 +82,17 @@ def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, re
             outcomes[student, path.name] = {"status": "not a course notebook (expected one of "
                                                       f"{', '.join(NOTEBOOKS)})"}
             continue
-        key = fingerprint(path, ZIPS / f"{notebook}.zip")
+        content = path.read_bytes()  # read now: nothing graded later can change it
+        key = fingerprint(content, ZIPS / f"{notebook}.zip")
         cached = cache / student / f"{notebook}.json"
         if not regrade and cached.exists() and json.loads(cached.read_text()).get("key") == key:
             outcomes[student, notebook] = json.loads(cached.read_text())
         else:
-            todo.append((student, notebook, path, key, cached))
+            todo.append((student, notebook, path.name, content, key, cached))
 
     def run(job):
-        student, notebook, path, key, cached = job
-        outcome = grade_in_sandbox(ZIPS / f"{notebook}.zip", path, timeout)
+        student, notebook, filename, content, key, cached = job
+        outcome = grade_in_sandbox(ZIPS / f"{notebook}.zip", filename, content, timeout)
         outcome["key"] = key
         cached.parent.mkdir(parents=True, exist_ok=True)
         gradebook.write_atomically(cached, json.dumps(outcome))

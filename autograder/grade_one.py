@@ -1,23 +1,26 @@
-"""Grade one submission with Otter's grading API and write the outcome as JSON.
+"""Grade one submission and write the outcome as JSON.
 
-Meant to run in its own process (see `autograder.grade`), in a temporary working
-directory holding only the submission, so that whatever the notebook does stays there.
-Usage: `python -m autograder.grade_one ZIP SUBMISSION RESULT_JSON [--cell-timeout S]`.
+The autograder zip's own Otter test files (public and hidden) run here, in the grader,
+loaded before any student code starts; the submission runs in a sandboxed process
+(`autograder.sandbox`) and its functions are called through proxies. Scores come from
+Otter's `ExceptionTestFile`, exactly as Otter would compute them.
+Usage: `python -m autograder.grade_one ZIP SUBMISSION RESULT_JSON [--timeout S]`.
 """
 
 import argparse
 import json
 import os
+import pathlib
 import sys
+import tempfile
 import zipfile
 
 import nbformat
 
+from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
 
-def expected_assignment(zip_path):
-    """The assignment name the autograder zip was built for."""
-    with zipfile.ZipFile(zip_path) as archive:
-        return json.loads(archive.read("otter_config.json"))["assignment_name"]
+CELL_SECONDS = 60  # at most, and a third of the notebook's time so the rest can still run
+CALL_SECONDS = 10
 
 
 def read_submission(path, assignment):
@@ -30,70 +33,72 @@ def read_submission(path, assignment):
         notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # nbformat raises several types for unreadable files
         raise ValueError(f"invalid notebook: the file is not a readable .ipynb ({type(error).__name__})")
-    otter_meta = notebook.metadata.setdefault("otter", {})
-    named = otter_meta.get("assignment_name")
-    if named is None:
-        otter_meta["assignment_name"] = assignment
-    elif named != assignment:
+    named = notebook.metadata.get("otter", {}).get("assignment_name")
+    if named is not None and named != assignment:
         raise ValueError(f"wrong assignment: this notebook belongs to {named!r}, not {assignment!r}")
     return notebook
 
 
-def summarise(results):
-    """Per-question scores and messages from Otter's GradingResults."""
-    questions = {}
-    for name, test_file in results.results.items():
-        questions[name] = {
+def load_autograder(zip_path, folder):
+    """Unpack the zip; return its assignment name and its loaded Otter test files."""
+    from otter.test_files import ExceptionTestFile
+
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(folder)
+    config = json.loads((folder / "otter_config.json").read_text())
+    sys.path.insert(0, str(folder / "files"))  # the hidden checks the tests import
+    import dynaq_checks  # noqa: F401  (loaded now, before any student code runs)
+    tests = [ExceptionTestFile.from_file(str(path)) for path in sorted((folder / "tests").glob("*.py"))]
+    return config["assignment_name"], tests
+
+
+def failure_text(message):
+    """The plain failure message of an Otter test case result (no test source line)."""
+    lines = str(message).splitlines()
+    if not lines or not lines[0].startswith("❌"):
+        return ""
+    body = lines[3:] if len(lines) > 3 and lines[1].startswith("Error at line") else lines[1:]
+    return "\n".join(line.strip() for line in body).strip()
+
+
+def summarise(test_files):
+    """Per-question scores and per-case results."""
+    return {
+        test_file.name: {
             "score": float(test_file.score),
             "possible": float(test_file.possible),
-            "cases": [
-                {"passed": bool(case.passed), "hidden": bool(case.test_case.hidden),
-                 "points": case.test_case.points, "message": _last_line(case.message)}
-                for case in test_file.test_case_results
-            ],
+            "cases": [{"passed": bool(case.passed), "hidden": bool(case.test_case.hidden),
+                       "points": case.test_case.points, "message": failure_text(case.message)}
+                      for case in test_file.test_case_results],
         }
-    return questions
+        for test_file in test_files
+    }
 
 
-def _last_line(message):
-    """The exception line of an Otter failure message, without the test's source line."""
-    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
-    if not lines or lines[0].startswith("✅"):
-        return ""
-    return lines[-1]
-
-
-def cell_errors(notebook):
-    """Names of the errors raised by the submission's cells while grading."""
-    return [output.get("ename", "error") for cell in notebook.cells if cell.cell_type == "code"
-            for output in cell.get("outputs", []) if output.get("output_type") == "error"]
-
-
-def grade(zip_path, submission, cell_timeout):
-    """Grade `submission` against `zip_path`; return a JSON-ready dict."""
-    try:
-        notebook = read_submission(submission, expected_assignment(zip_path))
-    except ValueError as reason:
-        return {"status": str(reason), "questions": {}}
-    # keep the file name: the notebook's init cell opens itself by name
-    cleaned = os.path.join(os.path.dirname(os.path.abspath(submission)), "checked",
-                           os.path.basename(submission))
-    os.makedirs(os.path.dirname(cleaned))
-    nbformat.write(notebook, cleaned)
-
-    from nbclient import NotebookClient
-    NotebookClient.timeout.default_value = cell_timeout
-    NotebookClient.interrupt_on_timeout.default_value = True
-    from otter.api import grade_submission
-
-    results = grade_submission(cleaned, zip_path, quiet=True)
-    errors = cell_errors(results.notebook) if results.notebook is not None else []
-    status = "graded"
-    if results.catastrophic_error is not None:
-        status = f"grading error: {results.catastrophic_error}"
-    elif "KeyboardInterrupt" in errors:
-        status = f"graded, but a cell ran longer than {cell_timeout} s and was stopped"
-    return {"status": status, "questions": summarise(results), "cell_errors": errors}
+def grade(zip_path, submission, timeout):
+    """Grade `submission` against `zip_path` within `timeout` seconds; a JSON-ready dict."""
+    with tempfile.TemporaryDirectory(prefix="autograder-") as grader_dir, \
+            tempfile.TemporaryDirectory(prefix="student-") as student_dir:
+        assignment, test_files = load_autograder(zip_path, pathlib.Path(grader_dir))
+        try:
+            read_submission(submission, assignment)
+        except ValueError as reason:
+            return {"status": str(reason), "questions": {}}
+        cell_seconds = min(CELL_SECONDS, max(1, timeout // 3))
+        with StudentProcess(submission, student_dir, cell_seconds, CALL_SECONDS) as student:
+            try:
+                errors = student.wait_ready(timeout)
+            except StudentProcessError as reason:
+                return {"status": str(reason), "questions": {},
+                        "output": student.output.decode(errors="replace")}
+            namespace = StudentNamespace(student)
+            for test_file in test_files:
+                test_file.run(namespace)
+            status = "graded" if student.dead is None else f"graded, but {student.dead}"
+            if "TimeLimit" in errors:
+                status = f"graded, but a cell ran longer than {cell_seconds} s and was stopped"
+            return {"status": status, "questions": summarise(test_files), "cell_errors": errors,
+                    "output": student.output.decode(errors="replace")}
 
 
 def main(argv=None):
@@ -101,9 +106,9 @@ def main(argv=None):
     parser.add_argument("zip")
     parser.add_argument("submission")
     parser.add_argument("result")
-    parser.add_argument("--cell-timeout", type=int, default=120)
+    parser.add_argument("--timeout", type=int, default=300)
     args = parser.parse_args(argv)
-    outcome = grade(os.path.abspath(args.zip), args.submission, args.cell_timeout)
+    outcome = grade(os.path.abspath(args.zip), args.submission, args.timeout)
     with open(args.result, "w") as handle:
         json.dump(outcome, handle)
 

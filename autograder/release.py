@@ -1,0 +1,58 @@
+"""Write the student release: the student notebooks with their public tests and the
+`helpers` package (installable), ready to push to a public repository. Nothing else:
+no masters, no hidden checks, no autograder zips.
+
+Run with `python -m autograder.release OUT` (`make release`).
+"""
+
+import argparse
+import pathlib
+import shutil
+
+from .masters import ROOT
+
+STUDENT_README = """\
+# Model-based reinforcement learning with Dyna-Q: student notebooks
+
+Four notebooks in `notebooks/`, to be done in order:
+
+1. `01_model_update.ipynb`: a world model and `dyna_q_model_update`
+2. `02_planning.ipynb`: planning with `dyna_q_planning`
+3. `03_how_much_to_plan.ipynb`: how much planning is worth
+4. `04_shortcut.ipynb`: when the world changes
+
+To work locally, run `pip install . otter-grader==7.0.0` in this folder, then open the
+notebooks in JupyterLab. Run the setup cell first, fill in every `TODO` (replace each
+`...` and delete the `raise NotImplementedError` line), and run the `grader.check(...)`
+cells: they catch common mistakes. Hidden tests check more when you submit.
+
+Submit each notebook as its `.ipynb` file, keeping its file name.
+"""
+
+
+def _ignore(folder, names):
+    return [n for n in names if n in ("__pycache__", ".ipynb_checkpoints", ".OTTER_LOG")
+            or n.endswith(".pyc")]
+
+
+def write_release(out):
+    """Write the release tree at `out` (replacing it); return its path."""
+    out = pathlib.Path(out)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    shutil.copytree(ROOT / "notebooks", out / "notebooks", ignore=_ignore)
+    shutil.copytree(ROOT / "helpers", out / "helpers", ignore=_ignore)
+    shutil.copy(ROOT / "pyproject.toml", out / "pyproject.toml")
+    (out / "README.md").write_text(STUDENT_README)
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default=str(ROOT / "release"))
+    args = parser.parse_args(argv)
+    print(f"student release written to {write_release(args.out)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""The grader's side of a student's sandboxed process.
+
+`StudentProcess` runs a submission in `sandbox_worker.py`: a separate Python process
+in its own folder, as an unprivileged user when the grader runs as root, with a memory
+limit, time limits and capped output. The tests run here, in the grader, and reach the
+student's functions through `StudentFunction` proxies that exchange plain data only, so
+a submission that patches numpy, the helpers or the checks changes nothing but itself.
+"""
+
+import functools
+import os
+import pathlib
+import pwd
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+
+import numpy as np
+
+from . import wire
+
+WORKER = pathlib.Path(__file__).with_name("sandbox_worker.py")
+OUTPUT_CAP = 64 * 1024
+UNPRIVILEGED = "nobody"
+
+
+class StudentProcessError(Exception):
+    """The student's process cannot be used: it timed out, died, or broke the protocol."""
+
+
+def _student_exception(name, message):
+    """An exception of the student's exception type name, raised in the grader."""
+    return type(name, (Exception,), {})(message)
+
+
+class StudentProcess:
+    """A submission running in its own process, ready to answer for its functions."""
+
+    def __init__(self, notebook_path, workdir, cell_seconds=60, call_seconds=10,
+                 memory_bytes=4 * 1024 ** 3):
+        self.workdir = pathlib.Path(workdir)
+        self.call_seconds = call_seconds
+        self.output = bytearray()
+        self.dead = None
+        self.hung = set()
+        notebook_copy = self.workdir / pathlib.Path(notebook_path).name
+        shutil.copy(notebook_path, notebook_copy)
+        shutil.copy(WORKER, self.workdir / WORKER.name)
+        shutil.copy(pathlib.Path(__file__).with_name("wire.py"), self.workdir / "wire.py")
+        user = _unprivileged_user()
+        if user is not None:
+            os.chown(self.workdir, user.pw_uid, user.pw_gid)
+            for path in self.workdir.iterdir():
+                os.chown(path, user.pw_uid, user.pw_gid)
+        self._sock, child = socket.socketpair()
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": str(self.workdir),
+               "MPLBACKEND": "Agg", "TMPDIR": str(self.workdir), "PYTHONDONTWRITEBYTECODE": "1",
+               "MPLCONFIGDIR": str(self.workdir)}
+
+        def sandbox():
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024 ** 2, 256 * 1024 ** 2))
+            if user is not None:
+                os.setgid(user.pw_gid)
+                os.setgroups([])
+                os.setuid(user.pw_uid)
+
+        self._process = subprocess.Popen(
+            [sys.executable, WORKER.name, notebook_copy.name, str(child.fileno()),
+             str(cell_seconds), str(call_seconds)],
+            cwd=self.workdir, env=env, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=sandbox,
+            start_new_session=True)
+        child.close()
+        self._reader = threading.Thread(target=self._keep_output_head, daemon=True)
+        self._reader.start()
+
+    def _keep_output_head(self):
+        """Drain the student's output, keeping only its first OUTPUT_CAP bytes."""
+        for chunk in iter(lambda: self._process.stdout.read(65536), b""):
+            if len(self.output) < OUTPUT_CAP:
+                self.output += chunk[:OUTPUT_CAP - len(self.output)]
+
+    def wait_ready(self, seconds):
+        """Wait until the notebook's cells have run; return the errors they raised."""
+        reply = self._exchange(None, seconds, "while running the notebook's cells")
+        return list(reply.get("cell_errors", []))
+
+    def lookup(self, name):
+        """A proxy for the student's function `name`, its value, or None if undefined."""
+        reply = self._exchange({"op": "lookup", "name": name}, self.call_seconds,
+                               f"while looking up {name}")
+        if reply.get("missing"):
+            return None
+        if reply.get("callable"):
+            return StudentFunction(self, name)
+        return wire.decode(reply["value"])
+
+    def call(self, name, args, kwargs):
+        if name in self.hung:
+            raise _student_exception("TimeLimit", f"{name} ran past its time limit of "
+                                     f"{self.call_seconds} s on an earlier call")
+        reply = self._exchange({"op": "call", "name": name,
+                                "args": [wire.encode(a) for a in args],
+                                "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}},
+                               self.call_seconds + 5, f"while running {name}")
+        if "error" in reply:
+            if reply["error"] == "TimeLimit":
+                self.hung.add(name)
+            raise _student_exception(str(reply["error"]), str(reply.get("message", "")))
+        for arg, after in zip(args, reply.get("args") or []):
+            if isinstance(arg, np.ndarray) and after is not None:
+                changed = wire.decode(after)
+                if isinstance(changed, np.ndarray) and changed.shape == arg.shape:
+                    arg[...] = changed
+        return wire.decode(reply["result"], args)
+
+    def _exchange(self, request, seconds, doing):
+        if self.dead:
+            raise StudentProcessError(self.dead)
+        try:
+            self._sock.settimeout(seconds)
+            if request is not None:
+                wire.send(self._sock, request)
+            reply = wire.receive(self._sock)
+        except socket.timeout:
+            self.dead = f"the notebook did not finish {doing} within {seconds:.0f} s"
+        except (OSError, ValueError) as error:
+            self.dead = f"the notebook's process broke the grading protocol ({error})"
+        else:
+            if isinstance(reply, dict):
+                return reply
+            self.dead = (f"the notebook's Python process ended {doing} "
+                         "(sys.exit, os._exit, a crash or running out of memory)")
+        self.close()
+        raise StudentProcessError(self.dead)
+
+    def close(self):
+        if self._process.poll() is None:
+            os.killpg(self._process.pid, 9)
+        self._process.wait()
+        self._sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class StudentFunction:
+    """Calls the student's function in the student's process, with copies of the
+    arguments; arrays the function changed in place are changed here too."""
+
+    def __init__(self, process, name):
+        self._process, self.__name__ = process, name
+
+    def __call__(self, *args, **kwargs):
+        return self._process.call(self.__name__, args, kwargs)
+
+
+class StudentNamespace(dict):
+    """What Otter's test cases see as the notebook's globals: names are looked up in
+    the student's process on first use."""
+
+    def __init__(self, process):
+        super().__init__()
+        self._process = process
+
+    def get(self, name, default=None):
+        if name not in self:
+            found = self._process.lookup(name)
+            self[name] = MissingName(name) if found is None else found
+        return self[name]
+
+
+class MissingName:
+    """Stands in for a name the notebook does not define; calling it says so."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, *args, **kwargs):
+        raise NameError(f"{self.name} is not defined in your notebook: did you delete, rename "
+                        "or not run the cell that defines it?")
+
+
+@functools.lru_cache(maxsize=1)
+def _unprivileged_user():
+    """The account student code runs as when the grader is root and that account can
+    run this Python; None otherwise (then student code runs as the grader's user)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        user = pwd.getpwnam(UNPRIVILEGED)
+    except KeyError:
+        return None
+
+    def drop():
+        os.setgid(user.pw_gid)
+        os.setgroups([])
+        os.setuid(user.pw_uid)
+
+    try:
+        probe = subprocess.run([sys.executable, "-c", "import numpy, nbformat, IPython"],
+                               preexec_fn=drop, capture_output=True, cwd="/")
+    except OSError:  # this Python lives where that account cannot reach it
+        return None
+    return user if probe.returncode == 0 else None

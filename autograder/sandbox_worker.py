@@ -1,0 +1,95 @@
+"""The student's side of grading, run in its own sandboxed process: execute the
+submission's code cells with IPython, then answer the grader's requests (look a name
+up, call a function) over the socket it was handed. The grader trusts nothing it says.
+
+Usage (started by `autograder.sandbox`): `python sandbox_worker.py NOTEBOOK FD CELL_S CALL_S`.
+"""
+
+import signal
+import socket
+import sys
+
+import nbformat
+import numpy as np
+
+import wire
+
+# Cells Otter writes into every student notebook; grading does not need them.
+_OTTER_CELL_MARKERS = ("otter.Notebook(", "grader.check(", "grader.check_all(")
+
+
+class TimeLimit(Exception):
+    """Raised inside student code that runs past its time limit."""
+
+
+def _on_alarm(signum, frame):
+    raise TimeLimit("ran past its time limit")
+
+
+def gradable_cells(notebook):
+    """Code cells to run: not Otter's own, not tagged `otter_ignore` (expensive
+    experiments that no test needs)."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "otter_ignore" in cell.metadata.get("tags", []):
+            continue
+        if any(marker in cell.source for marker in _OTTER_CELL_MARKERS):
+            continue
+        yield cell.source
+
+
+def run_cells(notebook, cell_seconds):
+    """Run the cells in one IPython namespace; return it and the errors raised."""
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance(colors="nocolor")
+    errors = []
+    for source in gradable_cells(notebook):
+        signal.setitimer(signal.ITIMER_REAL, cell_seconds)
+        try:
+            result = shell.run_cell(source, store_history=False)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        failure = result.error_before_exec or result.error_in_exec
+        if failure is not None:
+            errors.append(type(failure).__name__)
+    return shell.user_ns, errors
+
+
+def answer(request, namespace, call_seconds):
+    """Reply to one request from the grader."""
+    name = request["name"]
+    if name not in namespace:
+        return {"missing": True}
+    value = namespace[name]
+    if request["op"] == "lookup":
+        return {"callable": True} if callable(value) else {"value": wire.encode(value)}
+    args = [wire.decode(a) for a in request["args"]]
+    kwargs = {str(k): wire.decode(v) for k, v in request.get("kwargs", {}).items()}
+    signal.setitimer(signal.ITIMER_REAL, call_seconds)
+    try:
+        result = value(*args, **kwargs)
+    except BaseException as error:  # SystemExit and KeyboardInterrupt are answers too
+        return {"error": type(error).__name__, "message": str(error)[:500]}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return {"result": wire.encode(result, args),
+            "args": [wire.encode(a) if isinstance(a, np.ndarray) else None for a in args]}
+
+
+def main(notebook_path, fd, cell_seconds, call_seconds):
+    sock = socket.socket(fileno=int(fd))
+    signal.signal(signal.SIGALRM, _on_alarm)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    namespace, errors = run_cells(notebook, float(cell_seconds))
+    wire.send(sock, {"ready": True, "cell_errors": errors})
+    while (request := wire.receive(sock)) is not None:
+        try:
+            reply = answer(request, namespace, float(call_seconds))
+            wire.send(sock, reply)
+        except TimeLimit:
+            wire.send(sock, {"error": "TimeLimit", "message": "ran past its time limit"})
+        except Exception as error:  # a reply that cannot be encoded, for instance
+            wire.send(sock, {"error": type(error).__name__, "message": str(error)[:500]})
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,81 @@
+"""The student release holds only what students get; the autograder zips run as
+Gradescope runs them and agree with `make grade`."""
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from autograder.masters import NOTEBOOKS, master_path
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "course"
+    subprocess.run(["make", "-s", "release", f"OUT={out}"], cwd=ROOT, check=True,
+                   capture_output=True)
+    return out
+
+
+def test_release_holds_notebooks_public_tests_and_helpers_only(release):
+    top = sorted(p.name for p in release.iterdir())
+    assert top == ["README.md", "helpers", "notebooks", "pyproject.toml"]
+    assert sorted(p.name for p in (release / "notebooks").glob("*.ipynb")) == [
+        f"{name}.ipynb" for name in NOTEBOOKS]
+    assert list((release / "notebooks" / "tests").glob("*.py"))
+
+
+def test_release_holds_no_solution_hidden_test_or_zip(release):
+    solutions = [master_path(name).read_text() for name in NOTEBOOKS]
+    assert not list(release.rglob("*.zip"))
+    for path in release.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            for marker in ("BEGIN SOLUTION", "hidden=True", "dynaq_checks", "hidden: true"):
+                assert marker not in text, f"{path} holds {marker!r}"
+    code_lines = {line.strip() for master in solutions for line in master.split("\\n")
+                  if "np.random.randint(len(candidates), size" in line}
+    assert code_lines and not any(line in p.read_text() for p in release.rglob("*.ipynb")
+                                  for line in code_lines)
+
+
+def test_release_builds_an_installable_helpers_wheel(release, tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(release)], check=True, capture_output=True)
+    [wheel] = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "helpers/styles/course.mplstyle" in names
+    assert not [n for n in names if n.startswith(("autograder", "tests", "benchmarks"))]
+
+
+def gradescope_run(zip_path, submission, folder):
+    """Unpack the zip as Gradescope does (/autograder/source, submission, results) and run
+    its entry point with this environment (setup.sh is skipped: it needs the network)."""
+    for sub in ("source", "submission", "results"):
+        (folder / sub).mkdir(parents=True)
+    zipfile.ZipFile(zip_path).extractall(folder / "source")
+    (folder / "submission" / submission.name).write_bytes(submission.read_bytes())
+    (folder / "submission_metadata.json").write_text("{}")
+    subprocess.run([sys.executable, "-c", "import sys; from otter.run.run_autograder import main;"
+                    " main(sys.argv[1])", str(folder)], check=True, capture_output=True,
+                   cwd=folder)
+    return json.loads((folder / "results" / "results.json").read_text())
+
+
+@pytest.mark.parametrize("student, name", [("alice", "02_planning"), ("bob", "02_planning"),
+                                           ("bob", "01_model_update")])
+def test_gradescope_results_agree_with_make_grade(tmp_path, student, name):
+    submission = ROOT / "examples" / "submissions" / student / f"{name}.ipynb"
+    results = gradescope_run(ROOT / "autograder" / "zips" / f"{name}.zip", submission,
+                             tmp_path / "autograder")
+    gradescope = {t["name"]: t["score"] for t in results["tests"] if "score" in t}
+    batch = tmp_path / "batch" / student / submission.name
+    batch.parent.mkdir(parents=True)
+    batch.write_bytes(submission.read_bytes())
+    subprocess.run([sys.executable, "-m", "autograder.grade", str(tmp_path / "batch"),
+                    str(tmp_path / "out")], cwd=ROOT, check=True, capture_output=True)
+    ours = json.loads((tmp_path / "out" / "results" / student / f"{name}.json").read_text())
+    assert gradescope == {q: r["score"] for q, r in ours["questions"].items()}
