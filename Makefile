@@ -35,5 +35,13 @@ release: $(READY)
 test: $(READY)
 	$(PY) -m pytest
 
+## make nbgrader: an nbgrader course directory (nbgrader_course/) from the masters
+nbgrader: $(READY)
+	$(PY) -m autograder.nbgrader_course nbgrader_course
+
+## make bench: speed of the course against the original tutorial (writes benchmarks/RESULTS.md)
+bench: $(READY)
+	$(PY) -m benchmarks.bench --write benchmarks/RESULTS.md
+
 clean:
 	rm -rf gradebook .pytest_cache

@@ -2,7 +2,8 @@
 
 `python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade]` grades
 every `SUBMISSIONS/<student>/<notebook>.ipynb` against `autograder/zips/<notebook>.zip`,
-each in its own process and temporary folder with a time limit, in parallel. It writes
+in parallel; each submission runs in its own sandboxed process and temporary folder
+with time, memory and output limits (see `autograder.sandbox`). It writes
 `OUT/gradebook.csv` (one row per question) and `OUT/feedback/<student>/<notebook>.md`.
 Finished submissions are remembered in `OUT/results/`, so an interrupted run resumes.
 """
@@ -12,20 +13,16 @@ import hashlib
 import json
 import os
 import pathlib
-import shutil
-import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from tqdm import tqdm
 
-from . import gradebook
+from . import grade_one, gradebook
 from .masters import NOTEBOOKS, ROOT, questions
 
 ZIPS = ROOT / "autograder" / "zips"
 DEFAULT_TIMEOUT = 300
-GRACE_SECONDS = 30  # for the grader's own start-up and tests, on top of the notebook's time
 
 
 def find_submissions(folder):
@@ -46,27 +43,16 @@ def fingerprint(content, zip_path):
     return digest.hexdigest()
 
 
-def grade_in_sandbox(zip_path, filename, content, timeout):
-    """Grade one submission (its bytes, read when the batch started) in a fresh grader
-    process and folder; never raises."""
+def grade_safely(zip_path, filename, content, timeout):
+    """Grade one submission (its bytes, read when the batch started); never raises."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        work = pathlib.Path(tmp)
-        copy = work / "submission" / filename
-        copy.parent.mkdir()
+        copy = pathlib.Path(tmp) / filename
         copy.write_bytes(content)
-        result_file = work / "result.json"
-        env = dict(os.environ, TMPDIR=str(work), MPLBACKEND="Agg")
-        command = [sys.executable, "-m", "autograder.grade_one", str(zip_path), str(copy),
-                   str(result_file), "--timeout", str(timeout)]
         try:
-            done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
-                                  timeout=timeout + GRACE_SECONDS, start_new_session=True)
-        except subprocess.TimeoutExpired:
-            return {"status": f"timed out after {timeout} s", "questions": {}}
-        if result_file.exists():
-            return json.loads(result_file.read_text())
-        tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-        return {"status": f"grading crashed: {tail[0][:200]}", "questions": {}}
+            return grade_one.grade(str(zip_path), str(copy), timeout)
+        except Exception as error:  # a fault of the grader: report it, grade the rest
+            return {"status": f"grading error: {type(error).__name__}: {error}"[:300],
+                    "questions": {}}
 
 
 def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, regrade=False,
@@ -92,7 +78,7 @@ def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, re
 
     def run(job):
         student, notebook, filename, content, key, cached = job
-        outcome = grade_in_sandbox(ZIPS / f"{notebook}.zip", filename, content, timeout)
+        outcome = grade_safely(ZIPS / f"{notebook}.zip", filename, content, timeout)
         outcome["key"] = key
         cached.parent.mkdir(parents=True, exist_ok=True)
         gradebook.write_atomically(cached, json.dumps(outcome))

@@ -1,18 +1,21 @@
-"""Grade one submission and write the outcome as JSON.
+"""Grade one submission.
 
 The autograder zip's own Otter test files (public and hidden) run here, in the grader,
 loaded before any student code starts; the submission runs in a sandboxed process
 (`autograder.sandbox`) and its functions are called through proxies. Scores come from
-Otter's `ExceptionTestFile`, exactly as Otter would compute them.
-Usage: `python -m autograder.grade_one ZIP SUBMISSION RESULT_JSON [--timeout S]`.
+Otter's `ExceptionTestFile`, exactly as Otter would compute them. Safe to call from
+several threads at once. As a command it writes the outcome as JSON:
+`python -m autograder.grade_one ZIP SUBMISSION RESULT_JSON [--timeout S]`.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import pathlib
 import sys
 import tempfile
+import threading
 import zipfile
 
 import nbformat
@@ -21,6 +24,7 @@ from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
 
 CELL_SECONDS = 60  # at most, and a third of the notebook's time so the rest can still run
 CALL_SECONDS = 10
+_CHECKS_LOCK = threading.Lock()
 
 
 def read_submission(path, assignment):
@@ -46,10 +50,20 @@ def load_autograder(zip_path, folder):
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(folder)
     config = json.loads((folder / "otter_config.json").read_text())
-    sys.path.insert(0, str(folder / "files"))  # the hidden checks the tests import
-    import dynaq_checks  # noqa: F401  (loaded now, before any student code runs)
+    _load_hidden_checks(folder / "files" / "dynaq_checks.py")
     tests = [ExceptionTestFile.from_file(str(path)) for path in sorted((folder / "tests").glob("*.py"))]
     return config["assignment_name"], tests
+
+
+def _load_hidden_checks(path):
+    """Make the zip's `dynaq_checks` importable for its tests (once per grader process:
+    every zip of a build ships the same file)."""
+    with _CHECKS_LOCK:
+        if "dynaq_checks" not in sys.modules:
+            spec = importlib.util.spec_from_file_location("dynaq_checks", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            sys.modules["dynaq_checks"] = module
 
 
 def failure_text(message):
@@ -85,9 +99,10 @@ def grade(zip_path, submission, timeout):
         except ValueError as reason:
             return {"status": str(reason), "questions": {}}
         cell_seconds = min(CELL_SECONDS, max(1, timeout // 3))
-        with StudentProcess(submission, student_dir, cell_seconds, CALL_SECONDS) as student:
+        with StudentProcess(submission, student_dir, timeout, cell_seconds,
+                            CALL_SECONDS) as student:
             try:
-                errors = student.wait_ready(timeout)
+                errors = student.wait_ready()
             except StudentProcessError as reason:
                 return {"status": str(reason), "questions": {},
                         "output": student.output.decode(errors="replace")}

@@ -31,6 +31,11 @@ folder of the enclosing course directory (found upwards from the kernel's workin
 folder, `autograded/<student>/<assignment>/` when autograding) first on sys.path and
 dropping any module of that name already imported, so a file or module of that name
 shipped by a student cannot stand in for it. The region never reaches students.
+
+The generated nbgrader_config.py also makes autograde grade like `make grade`: it skips
+cells tagged `otter_ignore` (the long experiments), fails a test only when it raises
+(nbgrader alone would also fail one that writes to stderr) and uses the same per-cell
+time limit. Run nbgrader with .venv/bin on PATH: it calls the `alembic` command.
 """
 
 import argparse
@@ -125,7 +130,7 @@ def solution_cell(source):
             lines.append(indent + "### BEGIN SOLUTION")
         elif marker == "# END SOLUTION":
             lines.append(indent + "### END SOLUTION")
-        elif "SOLUTION" in marker and marker.startswith("#"):
+        elif "#" in line and "SOLUTION" in line.split("#", 1)[1]:
             raise ValueError(f"Otter solution markup not supported here: {line!r}")
         else:
             lines.append(line)
@@ -133,7 +138,8 @@ def solution_cell(source):
 
 
 def parse_test_cell(source):
-    """An Otter test cell -> (config dict, test source, the call running it)."""
+    """An Otter test cell -> (its config, test function name, test source, the call
+    running it on the notebook globals it names)."""
     head, body = source.split('""" # END TEST CONFIG', 1)
     body = body.strip("\n")
     [function] = [node for node in ast.parse(body).body if isinstance(node, ast.FunctionDef)]
@@ -257,7 +263,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     assignments = write_course(args.out)
     print(f"nbgrader course in {args.out}: assignments {', '.join(assignments.values())}")
-    print(f"next: cd {args.out} && nbgrader generate_assignment <assignment>")
+    print(f"next, with .venv/bin on PATH: cd {args.out} && nbgrader generate_assignment <assignment>")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 
@@ -39,9 +40,11 @@ def _student_exception(name, message):
 class StudentProcess:
     """A submission running in its own process, ready to answer for its functions."""
 
-    def __init__(self, notebook_path, workdir, cell_seconds=60, call_seconds=10,
+    def __init__(self, notebook_path, workdir, total_seconds, cell_seconds=60, call_seconds=10,
                  memory_bytes=4 * 1024 ** 3):
         self.workdir = pathlib.Path(workdir)
+        self.total_seconds = total_seconds
+        self.deadline = time.monotonic() + total_seconds
         self.call_seconds = call_seconds
         self.output = bytearray()
         self.dead = None
@@ -84,9 +87,9 @@ class StudentProcess:
             if len(self.output) < OUTPUT_CAP:
                 self.output += chunk[:OUTPUT_CAP - len(self.output)]
 
-    def wait_ready(self, seconds):
+    def wait_ready(self):
         """Wait until the notebook's cells have run; return the errors they raised."""
-        reply = self._exchange(None, seconds, "while running the notebook's cells")
+        reply = self._exchange(None, self.total_seconds, "while running the notebook's cells")
         return list(reply.get("cell_errors", []))
 
     def lookup(self, name):
@@ -120,6 +123,11 @@ class StudentProcess:
 
     def _exchange(self, request, seconds, doing):
         if self.dead:
+            raise StudentProcessError(self.dead)
+        seconds = min(seconds, self.deadline - time.monotonic())
+        if seconds <= 0:
+            self.dead = f"the notebook used up its {self.total_seconds} s {doing}"
+            self.close()
             raise StudentProcessError(self.dead)
         try:
             self._sock.settimeout(seconds)

@@ -5,14 +5,17 @@ up, call a function) over the socket it was handed. The grader trusts nothing it
 Usage (started by `autograder.sandbox`): `python sandbox_worker.py NOTEBOOK FD CELL_S CALL_S`.
 """
 
+import json
+import random
 import signal
 import socket
 import sys
 
-import nbformat
 import numpy as np
 
 import wire
+
+SEED = 12345  # global generators are seeded before the grader's first call: regrades agree
 
 # Cells Otter writes into every student notebook; grading does not need them.
 _OTTER_CELL_MARKERS = ("otter.Notebook(", "grader.check(", "grader.check_all(")
@@ -27,14 +30,18 @@ def _on_alarm(signum, frame):
 
 
 def gradable_cells(notebook):
-    """Code cells to run: not Otter's own, not tagged `otter_ignore` (expensive
-    experiments that no test needs)."""
-    for cell in notebook.cells:
-        if cell.cell_type != "code" or "otter_ignore" in cell.metadata.get("tags", []):
+    """Sources of the code cells to run: not Otter's own, not tagged `otter_ignore`
+    (expensive experiments that no test needs). Reads the notebook's JSON directly."""
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
             continue
-        if any(marker in cell.source for marker in _OTTER_CELL_MARKERS):
+        if "otter_ignore" in cell.get("metadata", {}).get("tags", []):
             continue
-        yield cell.source
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        if any(marker in source for marker in _OTTER_CELL_MARKERS):
+            continue
+        yield source
 
 
 def run_cells(notebook, cell_seconds):
@@ -78,8 +85,11 @@ def answer(request, namespace, call_seconds):
 def main(notebook_path, fd, cell_seconds, call_seconds):
     sock = socket.socket(fileno=int(fd))
     signal.signal(signal.SIGALRM, _on_alarm)
-    notebook = nbformat.read(notebook_path, as_version=4)
+    with open(notebook_path, encoding="utf-8") as handle:
+        notebook = json.load(handle)
     namespace, errors = run_cells(notebook, float(cell_seconds))
+    np.random.seed(SEED)
+    random.seed(SEED)
     wire.send(sock, {"ready": True, "cell_errors": errors})
     while (request := wire.receive(sock)) is not None:
         try:

@@ -6,7 +6,6 @@ numbers match the original. Drawing is left to `helpers.plotting`.
 """
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .learning import learn_environment
 from .worlds import QuentinsWorld
@@ -28,6 +27,8 @@ def run_planning_sweep(model_updater, planner, planning_steps=(0, 1, 10, 100),
 
     Returns steps per episode, shape `(len(planning_steps), n_experiments, n_episodes)`.
     """
+    from tqdm.auto import tqdm  # here, not at the top: in a notebook it loads ipywidgets
+
     params = default_params(**(params or {}))
     env = QuentinsWorld()
     steps = np.zeros((len(planning_steps), n_experiments, n_episodes))
@@ -50,6 +51,8 @@ def run_shortcut_experiment(model_updater, planner, planning_steps=(0, 10), n_ep
 
     Returns steps per episode, shape `(len(planning_steps), n_episodes)`.
     """
+    from tqdm.auto import tqdm
+
     params = default_params(**(params or {}))
     steps = np.zeros((len(planning_steps), n_episodes))
     for i, k in enumerate(tqdm(planning_steps, desc="shortcut experiment", unit="agent",

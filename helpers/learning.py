@@ -33,7 +33,9 @@ def q_learning(state, action, reward, next_state, value, params):
     A `next_state` of None or NaN is terminal: nothing is bootstrapped from it.
     Uses `params['alpha']` (learning rate) and `params['gamma']` (discount).
     """
-    s, a = int(state), int(action)
+    # int(x) returns x itself for a plain int: skip the call in the common case
+    s = state if state.__class__ is int else int(state)
+    a = action if action.__class__ is int else int(action)
     try:
         if s < 0 or a < 0:
             raise IndexError(s, a)
@@ -50,7 +52,18 @@ def q_learning(state, action, reward, next_state, value, params):
     else:
         row = value[int(next_state)].tolist()
         total = sum(row)
-        max_value = max(row) if total == total else _row_max(row)
+        if total != total:  # a NaN in the row (or inf - inf): NumPy's rule
+            max_value = _row_max(row)
+        elif len(row) == 4:  # the usual four actions: max(row)'s comparisons, unrolled
+            max_value, a1, a2, a3 = row
+            if a1 > max_value:
+                max_value = a1
+            if a2 > max_value:
+                max_value = a2
+            if a3 > max_value:
+                max_value = a3
+        else:
+            max_value = max(row)
     delta = reward + gamma * max_value - prev_value
     value[s, a] = prev_value + alpha * delta
     return value

@@ -8,7 +8,6 @@ from importlib import resources
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
 from .worlds import DOWN, LEFT, RIGHT, UP

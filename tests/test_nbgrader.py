@@ -2,9 +2,9 @@
 CLI generates the release, autogrades a batch of submissions into a real gradebook and
 exports the grades; every submission scores the same per question as under `make grade`.
 
-Notebooks 01 and 02 only, to keep the run short: they hold every kind of cell (solution
-with scaffold, public and hidden tests, 0-point pasted checks, written answers, skipped
-experiments). Differences between the two graders that are there by design are asserted
+All four notebooks are converted and released; only 01 and 02 are handed in and graded,
+to keep the run short: they hold every kind of cell (solution with scaffold, public and
+hidden tests, 0-point pasted checks, written answers, skipped experiments). Differences between the two graders that are there by design are asserted
 and explained where they show: written answers left blank, the CSV's rows for notebooks
 not handed in, and an unreadable upload.
 """
@@ -20,7 +20,7 @@ import pytest
 
 from autograder import nbgrader_course
 from autograder.grade import grade_batch
-from autograder.masters import questions
+from autograder.masters import NOTEBOOKS, questions
 from autograder.submissions import fill_notebook, reference_sources, write_submission
 from conftest import ROOT
 
@@ -46,7 +46,8 @@ HAND_INS = {
     ("crashing", "02_planning"): {"dyna_q_planning": "raise RuntimeError('my cell is broken')"},
 }
 TRUNCATED = ("truncated", "02_planning")  # an upload cut short: not a readable notebook
-FAKE_CHECKS = "def run_checks(checks, function):\n    return [('fake', 1, 1, '')]\n"
+FAKE_CHECKS = ("MODEL_UPDATE_CHECKS = PLANNING_CHECKS = []\n"  # a dynaq_checks passing all
+               "def run_checks(checks, function):\n    return [('fake', 1, 1, '')]\n")
 
 
 def nbgrader(course, *args):
@@ -66,12 +67,11 @@ def hand_in(course, assignment, student, name, sources):
 
 def grade_with_nbgrader(course, assignments):
     """generate_assignment, hand in, autograde and export; return (per-question scores,
-    autograde logs, grades CSV rows)."""
+    the autograde processes, grades CSV rows)."""
     from nbgrader.api import Gradebook
 
-    for name in GRADED:
-        done = nbgrader(course, "generate_assignment", assignments[name])
-        assert done.returncode == 0 and "ERROR" not in done.stderr, done.stderr
+    done = nbgrader(course, "generate_assignment", "*")  # every assignment in source/
+    assert done.returncode == 0 and "ERROR" not in done.stderr, done.stderr
     for (student, name), functions in HAND_INS.items():
         hand_in(course, assignments[name], student, name, {**reference_sources(), **functions})
     # a student who ships a dynaq_checks.py of their own next to the notebook
@@ -80,7 +80,7 @@ def grade_with_nbgrader(course, assignments):
     truncated = course / "submitted" / TRUNCATED[0] / assignments[TRUNCATED[1]]
     truncated.mkdir(parents=True)
     (truncated / f"{TRUNCATED[1]}.ipynb").write_text('{"cells": [  (a truncated upload)')
-    logs = {name: nbgrader(course, "autograde", assignments[name]).stderr for name in GRADED}
+    autograded = nbgrader(course, "autograde", "*")  # every assignment in submitted/
     exported = nbgrader(course, "export", "--to", "grades.csv")
     assert exported.returncode == 0, exported.stderr
     with open(course / "grades.csv", newline="") as handle:
@@ -96,7 +96,7 @@ def grade_with_nbgrader(course, assignments):
                     entry[0] += grade.score
                     entry[1] += grade.max_score
                     entry[2] |= grade.needs_manual_grade
-    return scores, logs, csv_rows
+    return scores, autograded, csv_rows
 
 
 def grade_with_otter(folder, out):
@@ -116,13 +116,13 @@ def graded(tmp_path_factory):
     with ThreadPoolExecutor(1) as pool:
         otter = pool.submit(grade_with_otter, tmp_path_factory.mktemp("otter_submissions"),
                             tmp_path_factory.mktemp("otter_out"))
-        scores, logs, csv_rows = grade_with_nbgrader(course, assignments)
+        scores, autograded, csv_rows = grade_with_nbgrader(course, assignments)
         otter_rows = otter.result()
-    return course, assignments, scores, logs, csv_rows, otter_rows
+    return course, assignments, scores, autograded, csv_rows, otter_rows
 
 
 def test_conversion_keeps_every_otter_question_and_its_points():
-    for name in GRADED:
+    for name in NOTEBOOKS:
         master = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
         _, notebook, hidden = nbgrader_course.convert(master)
         assert hidden == ["dynaq_checks.py"]
@@ -165,7 +165,7 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
 
 def test_release_carries_the_same_scaffolds_as_the_otter_student_notebooks(graded):
     course, assignments, *_ = graded
-    for name in GRADED:
+    for name in NOTEBOOKS:
         release = nbformat.read(course / "release" / assignments[name] / f"{name}.ipynb", 4)
         otter = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", 4)
         answers = [(c.cell_type, c.source) for c in release.cells
@@ -178,7 +178,7 @@ def test_release_carries_the_same_scaffolds_as_the_otter_student_notebooks(grade
 
 def test_release_holds_no_solution_and_no_hidden_test(graded):
     course, assignments, *_ = graded
-    for name in GRADED:
+    for name in NOTEBOOKS:
         folder = course / "release" / assignments[name]
         assert [p.name for p in folder.iterdir()] == [f"{name}.ipynb"]
         text = (folder / f"{name}.ipynb").read_text()
@@ -186,7 +186,7 @@ def test_release_holds_no_solution_and_no_hidden_test(graded):
                        "reward, next_state = model[state, action].tolist()",
                        "model[state, action] = reward, next_state"):
             assert secret not in text, secret
-        assert "Hidden test (1 point)" in text
+        assert "# Hidden test (" in text  # what students see of a hidden test
 
 
 def test_gradebook_points_match_otter_per_question(graded):
@@ -213,13 +213,16 @@ def test_every_submission_scores_the_same_per_question_as_make_grade(graded):
 
 def test_written_answers_left_blank_score_zero_without_hand_grading_in_nbgrader(graded):
     # By design: Otter leaves every written answer to hand grading (0 until graded), while
-    # nbgrader gives an answer cell the student never changed 0 at once and only asks for
-    # hand grading of changed answers. A blank answer scores 0 in both.
+    # nbgrader gives an answer cell the student never changed 0 at once and asks for hand
+    # grading only of changed answers. A blank answer scores 0 in both.
     _, _, scores, _, _, otter_rows = graded
-    for row in otter_rows:
-        if row.status == "manual: grade by hand":
-            score, max_score, needs_manual_grade = scores[row.student, row.notebook, row.question]
-            assert (score, needs_manual_grade) == (0, False) and max_score == row.max_score
+    manual = [r for r in otter_rows if r.status == "manual: grade by hand"]
+    assert manual
+    for row in manual:
+        score, max_score, needs_manual_grade = scores[row.student, row.notebook, row.question]
+        assert score == 0 and max_score == row.max_score
+        # an unreadable upload was never autograded: nbgrader leaves all of it to a person
+        assert needs_manual_grade == ((row.student, row.notebook) == TRUNCATED)
 
 
 def test_hidden_checks_run_from_the_course_not_from_a_students_copy(graded):
@@ -240,12 +243,13 @@ def test_otter_ignore_experiments_are_skipped_at_autograde(graded):
 
 
 def test_an_unreadable_upload_is_reported_and_scores_zero_in_both(graded):
-    # By design nbgrader logs the failing submission and grades the rest; Otter says
-    # "invalid notebook" in the status column. Both give 0.
-    _, assignments, scores, logs, _, otter_rows = graded
+    # By design nbgrader logs the failing submission, grades the rest and exits with 1;
+    # Otter says "invalid notebook" in the status column. Both give 0.
+    _, _, scores, autograded, _, otter_rows = graded
     student, name = TRUNCATED
-    assert f"for student '{student}'" in logs[name] and "NotJSONError" in logs[name]
-    assert logs[name].count("There was an error processing") == 1
+    assert autograded.returncode == 1 and "NotJSONError" in autograded.stderr
+    failed = [line for line in autograded.stderr.splitlines() if "error processing" in line]
+    assert failed and all(f"/{student}/" in line or f"'{student}'" in line for line in failed)
     assert all(r.status.startswith(("invalid notebook", "manual")) for r in otter_rows
                if r.student == student)
     assert all(score == 0 for (s, *_), (score, *_) in scores.items() if s == student)
