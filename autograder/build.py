@@ -7,10 +7,12 @@ Run with `python -m autograder.build [OUT_ROOT]` (default: the repository itself
 
 import argparse
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,8 +20,41 @@ from .masters import NOTEBOOKS, ROOT, master_path
 from .submissions import write_examples
 
 HIDDEN_CHECKS = ROOT / "autograder" / "hidden" / "dynaq_checks.py"
+# The grader that runs inside the zip on Gradescope: the same code as `make grade`.
+GRADER_MODULES = ("grade_one.py", "sandbox.py", "sandbox_worker.py", "wire.py", "gradescope.py")
+RUNNER = '''"""Runs this course's sandboxed grader (files/autograder/gradescope.py)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "files"))
+from autograder.gradescope import main
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
+'''
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _EXECUTABLE = {"run_autograder", "setup.sh"}
+
+
+def stage_autograder_files(stage):
+    """Put next to the master what its config ships in the zip: the hidden checks, the
+    grader package, the helpers package and the grading image's requirements."""
+    shutil.copy(HIDDEN_CHECKS, stage / HIDDEN_CHECKS.name)
+    grader = stage / "autograder"
+    grader.mkdir()
+    (grader / "__init__.py").write_text('"""The course\'s sandboxed grader, as shipped to Gradescope."""\n')
+    for module in GRADER_MODULES:
+        shutil.copy(ROOT / "autograder" / module, grader / module)
+    package = stage / "helpers_package"
+    shutil.copytree(ROOT / "helpers", package / "helpers",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", package / "pyproject.toml")
+    shutil.copy(ROOT / "README.md", package / "README.md")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {re.split(r"[<>=]", r)[0] for r in project["dependencies"]}
+    pins = [r for r in project["optional-dependencies"]["course"] if r.split("==")[0] in runtime]
+    (stage / "requirements.txt").write_text(
+        "\n".join(pins + ["/autograder/source/files/helpers_package"]) + "\n")
 
 
 def assign(name, workdir):
@@ -30,7 +65,7 @@ def assign(name, workdir):
     stage = workdir / "stage"
     stage.mkdir()
     shutil.copy(master_path(name), stage / f"{name}.ipynb")
-    shutil.copy(HIDDEN_CHECKS, stage / HIDDEN_CHECKS.name)
+    stage_autograder_files(stage)
     out = workdir / "dist"
     result = subprocess.run(
         [sys.executable, "-m", "otter", "assign", f"{name}.ipynb", str(out)],
@@ -41,9 +76,11 @@ def assign(name, workdir):
 
 
 def write_reproducible_zip(source_zip, target):
-    """Rewrite `source_zip` at `target` with sorted entries, fixed times and modes."""
+    """Rewrite `source_zip` at `target` with sorted entries, fixed times and modes, and
+    this course's grader as the entry point `run_otter.py`."""
     with zipfile.ZipFile(source_zip) as zin:
-        members = sorted((i.filename, zin.read(i)) for i in zin.infolist() if not i.is_dir())
+        members = sorted((i.filename, RUNNER.encode() if i.filename == "run_otter.py"
+                          else zin.read(i)) for i in zin.infolist() if not i.is_dir())
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for filename, data in members:

@@ -43,12 +43,11 @@ def read_submission(path, assignment):
     return notebook
 
 
-def load_autograder(zip_path, folder):
-    """Unpack the zip; return its assignment name and its loaded Otter test files."""
+def load_autograder(folder):
+    """The assignment name and the loaded Otter test files of an unpacked autograder zip."""
     from otter.test_files import ExceptionTestFile
 
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(folder)
+    folder = pathlib.Path(folder)
     config = json.loads((folder / "otter_config.json").read_text())
     _load_hidden_checks(folder / "files" / "dynaq_checks.py")
     tests = [ExceptionTestFile.from_file(str(path)) for path in sorted((folder / "tests").glob("*.py"))]
@@ -90,10 +89,18 @@ def summarise(test_files):
 
 
 def grade(zip_path, submission, timeout):
-    """Grade `submission` against `zip_path` within `timeout` seconds; a JSON-ready dict."""
-    with tempfile.TemporaryDirectory(prefix="autograder-") as grader_dir, \
-            tempfile.TemporaryDirectory(prefix="student-") as student_dir:
-        assignment, test_files = load_autograder(zip_path, pathlib.Path(grader_dir))
+    """Grade `submission` against the autograder zip at `zip_path` within `timeout`
+    seconds; return a JSON-ready dict."""
+    with tempfile.TemporaryDirectory(prefix="autograder-") as grader_dir:
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(grader_dir)
+        return grade_unpacked(grader_dir, submission, timeout)
+
+
+def grade_unpacked(autograder_dir, submission, timeout):
+    """Grade `submission` against an unpacked autograder zip (as on Gradescope)."""
+    with tempfile.TemporaryDirectory(prefix="student-") as student_dir:
+        assignment, test_files = load_autograder(autograder_dir)
         try:
             read_submission(submission, assignment)
         except ValueError as reason:
