@@ -103,12 +103,25 @@ def copy_public_tests(student_tests, target_tests):
         shutil.copy(test_file, target)
 
 
+def course_settings():
+    """`[tool.dynaq-course]` of pyproject.toml: the release repository and branch."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["dynaq-course"]
+
+
+def fill_course_settings(text):
+    """Put the release repository and branch into a student notebook's links and setup."""
+    settings = course_settings()
+    return (text.replace("{{COURSE_REPOSITORY}}", settings["repository"])
+                .replace("{{COURSE_BRANCH}}", settings["branch"]))
+
+
 def build_notebook(name, out_root, keep_tests):
     """Build one master into `out_root`/notebooks and `out_root`/autograder/zips;
     its public tests are copied to `keep_tests`."""
     with tempfile.TemporaryDirectory(prefix=f"build-{name}-") as tmp:
         dist = assign(name, pathlib.Path(tmp))
-        shutil.copy(dist / "student" / f"{name}.ipynb", out_root / "notebooks" / f"{name}.ipynb")
+        student = (dist / "student" / f"{name}.ipynb").read_text()
+        (out_root / "notebooks" / f"{name}.ipynb").write_text(fill_course_settings(student))
         zips = list((dist / "autograder").glob(f"{name}-autograder_*.zip"))
         if len(zips) != 1:
             raise RuntimeError(f"expected one autograder zip for {name}, found {zips}")

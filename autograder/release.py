@@ -1,6 +1,6 @@
 """Write the student release: the student notebooks with their public tests and the
-`helpers` package (installable), ready to push to a public repository. Nothing else:
-no masters, no hidden checks, no autograder zips.
+`helpers` package (installable, carrying the public tests for Colab), ready to push to
+a public repository. Nothing else: no masters, no hidden checks, no autograder zips.
 
 Run with `python -m autograder.release OUT` (`make release`).
 """
@@ -42,6 +42,8 @@ def write_release(out):
     out.mkdir(parents=True)
     shutil.copytree(ROOT / "notebooks", out / "notebooks", ignore=_ignore)
     shutil.copytree(ROOT / "helpers", out / "helpers", ignore=_ignore)
+    # Colab gets one notebook and the wheel: the wheel carries the public tests
+    shutil.copytree(ROOT / "notebooks" / "tests", out / "helpers" / "public_tests", ignore=_ignore)
     shutil.copy(ROOT / "pyproject.toml", out / "pyproject.toml")
     (out / "README.md").write_text(STUDENT_README)
     return out
