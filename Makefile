@@ -7,6 +7,7 @@ SUBMISSIONS ?= examples/submissions
 OUT ?= gradebook
 JOBS ?=
 TIMEOUT ?=
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: all course grade test release bench nbgrader clean
 
@@ -31,9 +32,12 @@ grade: $(READY)
 release: $(READY)
 	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release)
 
-## make test: the whole test suite
-test: $(READY)
+## make test: the whole test suite (the browser test needs Debian's Chromium)
+test: $(READY) | $(CHROMIUM)
 	$(PY) -m pytest
+
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq chromium
 
 ## make nbgrader: an nbgrader course directory (nbgrader_course/) from the masters
 nbgrader: $(READY)

@@ -47,13 +47,13 @@ import textwrap
 import nbformat
 import yaml
 
-from .grade import DEFAULT_TIMEOUT
+from .grade_one import CELL_SECONDS
 from .masters import NOTEBOOKS, ROOT, master_path
 
 DEFAULT_OUT = ROOT / "nbgrader_course"
 HIDDEN_FILES = ROOT / "autograder" / "hidden"
 HIDDEN_FOLDER = "autograder_files"
-CELL_TIMEOUT = DEFAULT_TIMEOUT - 30  # the per-cell limit `make grade` uses
+CELL_TIMEOUT = CELL_SECONDS  # the per-cell limit `make grade` uses
 
 CONFIG = f'''"""nbgrader configuration of the Dyna-Q course.
 

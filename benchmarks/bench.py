@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import original_tutorial as original  # noqa: E402
+from helpers import q_learning  # noqa: E402
 
 SECTIONS = ("compute", "calls", "steps", "notebooks", "grading")
 NOTEBOOKS = ("01_model_update", "02_planning", "03_how_much_to_plan", "04_shortcut")
@@ -106,7 +107,7 @@ def _fmt_time(seconds, unit="s"):
 
 def _format_row(e):
     ratio = "-" if e["ratio"] is None else f"{e['ratio']:.2f}x"
-    return (f"  {e['item']:<50} {_fmt_time(e['baseline'], e['unit']):>13} "
+    return (f"  {e['item']:<54} {_fmt_time(e['baseline'], e['unit']):>13} "
             f"{_fmt_time(e['ours'], e['unit']):>13} {ratio:>8}  {e['budget']:<12} {e['result']}")
 
 
@@ -115,7 +116,7 @@ def _header(report, title, what):
     report.say(f"== {title}")
     for line in what:
         report.say(f"   {line}")
-    report.say(f"  {'item':<50} {'baseline':>13} {'course':>13} {'ratio':>8}  "
+    report.say(f"  {'item':<54} {'baseline':>13} {'course':>13} {'ratio':>8}  "
                f"{'budget':<12} result")
 
 
@@ -180,13 +181,14 @@ def bench_compute(report, reps, heavy_reps):
                          run_shortcut_experiment)
 
     ref = _reference()
+    light = max(reps, 5)  # sections 2 and 4 take seconds: more runs, steadier medians
     _header(report, "compute: the tutorial's experiments at full size, in this process",
             ["baseline: benchmarks/original_tutorial.py (the tutorial's code)",
              "course:   helpers + the masters' reference model_update/planning",
              f"seed 1 for both; outputs compared for equality on every run; median of "
-             f"{reps} runs ({heavy_reps} for section 3)"])
+             f"{light} runs ({heavy_reps} for section 3)"])
     items = [
-        ("section 2: one full learn_environment run", reps,
+        ("section 2: one full learn_environment run", light,
          _seeded(1, lambda: original.learn_environment(
              original.OriginalQuentinsWorld(), original.model_update, original.planning,
              tutorial_params(10), 1000, 500)),
@@ -195,7 +197,7 @@ def bench_compute(report, reps, heavy_reps):
         ("section 3: planning sweep k=0,1,10,100 x10", heavy_reps,
          _seeded(1, original.planning_sweep),
          _seeded(1, run_planning_sweep, ref.model_update, ref.planning, progress=False)),
-        ("section 4: shortcut, k=0 and 10, 400 episodes", reps,
+        ("section 4: shortcut, k=0 and 10, 400 episodes", light,
          _seeded(1, original.shortcut_experiment),
          _seeded(1, run_shortcut_experiment, ref.model_update, ref.planning, progress=False)),
     ]
@@ -236,12 +238,10 @@ def learned_model(episodes=100, k=10):
     return seen["model"].copy(), value.copy()
 
 
-def per_call(function, calls, reps, setup=None):
+def per_call(function, calls, reps):
     """Median over `reps` of the wall time per call of `function()` over `calls` calls."""
     times = []
     for _ in range(reps):
-        if setup is not None:
-            setup()
         start = time.perf_counter()
         for _ in range(calls):
             function()
@@ -284,8 +284,6 @@ def bench_calls(report, reps):
 def scaffold_planning_once(model, value, params):
     """Scaffold-style planning as a student writes it from the prompt: candidates once,
     `np.random.randint` per draw, numpy scalars, `q_learning` per update."""
-    from helpers import q_learning
-
     candidates = np.argwhere(~np.isnan(model[:, :, 0]))
     for _ in range(params["k"]):
         idx = np.random.randint(len(candidates))
@@ -298,8 +296,6 @@ def scaffold_planning_once(model, value, params):
 def scaffold_planning_per_step(model, value, params):
     """The tutorial's own style: candidates found again for every update (np.where),
     `np.random.choice` per draw, `q_learning` per update."""
-    from helpers import q_learning
-
     for _ in range(params["k"]):
         candidates = np.array(np.where(~np.isnan(model[:, :, 0]))).T
         idx = np.random.choice(len(candidates))
@@ -356,9 +352,10 @@ def bench_steps(report, reps):
     report.say("   below, `baseline` = one planning call at k=10, `course` = the helpers' "
                "step, ratio = call / step")
     for label, planner, budgeted in (
-            ("scaffold-style call, candidates once", scaffold_planning_once, True),
-            ("scaffold-style call, candidates per update", scaffold_planning_per_step, True),
-            ("masters' reference call (not scaffold style)", ref.planning, False)):
+            ("scaffold call k=10, candidates once / step", scaffold_planning_once, True),
+            ("scaffold call k=10, candidates per update / step",
+             scaffold_planning_per_step, True),
+            ("reference call k=10 (masters) / step", ref.planning, False)):
         v = value.copy()
         np.random.seed(0)
         call = per_call(lambda: planner(model, v, params), 1000, reps)
@@ -415,14 +412,18 @@ def course_notebook(name):
     return nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
 
 
-def execute(notebook):
-    """Execute `notebook` in a fresh python3 kernel started in the repository root."""
+def execute(notebook, name):
+    """Execute `notebook` in a fresh python3 kernel, in a temporary folder that holds a
+    copy of the master `name` (Otter's `otter.Notebook()` reads its own notebook file and
+    writes a log next to it; the repository stays untouched)."""
     from nbclient import NotebookClient
 
-    client = NotebookClient(notebook, timeout=3600, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT)}})
-    with _quiet_stderr():  # the kernel's start-up warnings; errors still raise
-        client.execute()
+    with tempfile.TemporaryDirectory(prefix="bench-notebook-") as folder:
+        shutil.copy(ROOT / "solutions" / f"{name}.ipynb", folder)
+        client = NotebookClient(notebook, timeout=3600, kernel_name="python3",
+                                resources={"metadata": {"path": folder}})
+        with _quiet_stderr():  # the kernel's start-up warnings; errors still raise
+            client.execute()
     return notebook
 
 
@@ -471,8 +472,9 @@ def bench_notebooks(report, reps, heavy_reps):
             if experiment_stdout(theirs) != experiment_stdout(ours):
                 raise AssertionError(f"{name}: the printed experiment results differ")
 
-        theirs, mine, _ = side_by_side(report, name, lambda: execute(baseline_notebook(name)),
-                                       lambda: execute(course_notebook(name)), n, check)
+        theirs, mine, _ = side_by_side(report, name,
+                                       lambda: execute(baseline_notebook(name), name),
+                                       lambda: execute(course_notebook(name), name), n, check)
         totals[0] += theirs
         totals[1] += mine
         if name == "01_model_update":
@@ -589,7 +591,7 @@ def bench_grading(report, reps, students):
                ratio=ratio)
     report.say(f"   batch totals: otter run one by one {theirs_batch:.1f} s, grade_batch "
                f"{ours_batch:.1f} s for {n} notebooks")
-    report.say(f"   otter run per notebook: " + ", ".join(
+    report.say("   otter run per notebook (median): " + ", ".join(
         f"{nb} {statistics.median(t for (s, b), t in otter_times.items() if b == nb):.1f} s"
         for nb in NOTEBOOKS))
     if not batch_ok:
@@ -629,12 +631,31 @@ def machine():
     }
 
 
-def write_markdown(path, report, info, argv, elapsed, loads):
+READING = """\
+- `ratio` is baseline time / course time: how many times faster the course is. Rows of
+  `steps` marked `/ step` are the other way round: one planning call at k=10 divided by
+  the helpers' part of one real step (how much more the student's call costs).
+- Budgets: `compute` >= 6x for each section and their sum; `notebooks` >= 4x for each
+  notebook with an experiment and for all four together; `steps` >= 10x (our reading of
+  "the helpers' part of a step costs far less than the student's planning call");
+  `grading`: one student's four notebooks in <= 30 s of wall time, and a batch graded
+  >= 2x faster per notebook than `otter run` one by one. Rows with `-` have no budget and
+  are there for context.
+- PASS/FAIL uses medians of wall-clock time. For the in-process items the log below also
+  gives the ratio of CPU times, which other work on the (shared) machine disturbs less.
+- Notebook times include what both sides pay alike: kernel start-up, imports (numpy,
+  matplotlib, helpers, otter), plots. That fixed cost caps the ratio of a notebook whose
+  baseline experiment takes only a few seconds.
+"""
+
+
+def write_markdown(path, report, info, argv, elapsed, loads, settings):
     lines = [
         "# Benchmark: the course against the original tutorial",
         "",
-        "Generated by `make bench` (`python -m benchmarks.bench "
-        f"{' '.join(argv)}`); rerun it to refresh this file. Do not edit by hand.",
+        ("Written by `make bench`" if argv == ["--write", "benchmarks/RESULTS.md"] else
+         f"Written by `python -m benchmarks.bench {' '.join(argv)}`")
+        + "; rerun it to refresh this file rather than editing it by hand.",
         "",
         "## Machine",
         "",
@@ -649,8 +670,7 @@ def write_markdown(path, report, info, argv, elapsed, loads):
         "",
         "## Results",
         "",
-        "Medians of wall-clock time; `ratio` = baseline / course (how many times faster the "
-        "course is), except where noted.",
+        f"This run: {settings}.",
         "",
         "| section | item | baseline | course | ratio | budget | result |",
         "|---|---|---:|---:|---:|---|---|",
@@ -660,7 +680,7 @@ def write_markdown(path, report, info, argv, elapsed, loads):
         lines.append(f"| {e['section']} | {e['item']} | {_fmt_time(e['baseline'], e['unit']).strip()}"
                      f" | {_fmt_time(e['ours'], e['unit']).strip()} | {ratio} | {e['budget']} "
                      f"| {e['result']} |")
-    lines += ["", "## What was measured", ""]
+    lines += ["", "## Reading the numbers", "", READING.rstrip(), "", "## What was measured", ""]
     lines += [line.rstrip() for line in __doc__.strip().splitlines()[2:]]
     lines += ["", "## Output of the run", "", "```"] + report.lines + ["```", ""]
     pathlib.Path(path).write_text("\n".join(lines))
@@ -671,15 +691,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})")
-    parser.add_argument("--reps", type=int, default=3, help="repetitions per item (default 3)")
+    parser.add_argument("--reps", type=int, default=3,
+                        help="repetitions per item (default 3; in-process items that take "
+                             "seconds use at least 5)")
     parser.add_argument("--heavy-reps", type=int, default=None,
                         help="repetitions for section 3 and notebook 03, whose baseline takes "
                              "about a minute each (default: --reps, at most 2)")
     parser.add_argument("--students", type=int, default=DEFAULT_STUDENTS,
                         help=f"students in the grading batch (default {DEFAULT_STUDENTS})")
     parser.add_argument("--full", action="store_true",
-                        help=f"grade a batch of {FULL_STUDENTS} students (160 notebooks; about "
-                             "40 minutes)")
+                        help=f"grade a batch of {FULL_STUDENTS} students (160 notebooks; "
+                             "adds about half an hour)")
     parser.add_argument("--write", metavar="FILE", help="also save the results as Markdown")
     args = parser.parse_args(argv)
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -718,7 +740,14 @@ def main(argv=None):
                + (": " + "; ".join(e["item"] for e in failed) if failed else ""))
     report.say(f"benchmark run time: {elapsed / 60:.1f} min")
     if args.write:
-        write_markdown(args.write, report, info, argv, elapsed, loads)
+        settings = (f"sections {', '.join(s for s in SECTIONS if s in sections)}; "
+                    f"{args.reps} repetitions per item (at least 5 for in-process items, "
+                    f"{heavy_reps} for section 3 and notebook 03)")
+        if "grading" in sections:
+            settings += (f"; grading batch of {students} students = {4 * students} notebooks"
+                         + (" (the full batch)" if students == FULL_STUDENTS else
+                            f" (use --full for {FULL_STUDENTS} students)"))
+        write_markdown(args.write, report, info, argv, elapsed, loads, settings)
         print(f"wrote {args.write}")
     return 0
 
