@@ -1,0 +1,542 @@
+"""Interactive widgets for the Dyna-Q notebooks: explore how planning changes learning
+(`planning_explorer`), step through planning one update at a time (`planning_stepper`)
+and replay the shortcut experiment with a switch (`shortcut_replay`).
+
+Built only from ipywidgets and matplotlib, with no JavaScript of our own, so they work in
+JupyterLab, Jupyter Notebook and Google Colab. Every plot is drawn with matplotlib, saved
+as a PNG and put straight into an `ipywidgets.Output` (its `outputs`), so what a widget
+shows does not depend on a front end capturing output, and tests can read it.
+
+Graded and headless runs: in the course notebooks, widget cells are tagged `otter_ignore`,
+so grading skips them. Under nbclient (building the course, tests) a widget cell simply
+renders the widget's initial state: creating a widget does at most a short computation
+(small defaults, well under a second) and nothing ever waits for user input. The callbacks
+are plain methods behind the buttons, so tests drive them from Python, e.g.
+`explorer.sliders["k"].value = 5; explorer.run_button.click()`.
+
+Randomness: each widget draws from its own seeded generator, swapped into NumPy's global
+one only while it runs, so results are reproducible and the notebook's other cells get
+the random numbers they would have had without the widget.
+
+Computation (functions that return data: `run_learning`, `collect_experience`,
+`observed_pairs`, `changed_entries`, `plan_one_step`, `describe_step`) is kept apart from
+drawing (`draw_planning_step`, which takes data) and from the widgets that wire them up.
+"""
+
+import base64
+import contextlib
+import html
+import io
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from . import plotting
+from .experiments import default_params, run_shortcut_experiment
+from .learning import learn_environment, q_learning
+from .validation import check_returned_array
+from .worlds import ACTION_NAMES, QuentinsWorld
+
+DEFAULT_SEED = 1
+_OBSERVED_COLOUR = "#4c78a8"
+_SAMPLED_COLOUR = "#f58518"
+_ARROWS = {0: (1, 0), 1: (0, 1), 2: (-1, 0), 3: (0, -1)}
+
+
+# --------------------------------------------------------------------------- randomness
+
+@contextlib.contextmanager
+def private_random(stream):
+    """Run a block with NumPy's global generator set to `stream` (a `RandomState`);
+    afterwards `stream` has advanced and the global generator is as it was."""
+    saved = np.random.get_state()
+    np.random.set_state(stream.get_state())
+    try:
+        yield stream
+    finally:
+        stream.set_state(np.random.get_state())
+        np.random.set_state(saved)
+
+
+# --------------------------------------------------------------------------- computation
+
+@dataclass
+class LearningRun:
+    """One run of the explorer: its settings and what `learn_environment` returned."""
+    params: dict
+    n_episodes: int
+    seed: int
+    value: np.ndarray
+    reward_sums: np.ndarray
+    episode_steps: np.ndarray
+
+
+def run_learning(model_updater, planner, k, epsilon, alpha, n_episodes, seed=DEFAULT_SEED,
+                 max_steps=1000):
+    """Run Dyna-Q on a fresh Quentin's World with the given settings and seed."""
+    params = default_params(k=int(k), epsilon=float(epsilon), alpha=float(alpha))
+    with private_random(np.random.RandomState(seed)):
+        value, reward_sums, episode_steps = learn_environment(
+            QuentinsWorld(), model_updater, planner, params, max_steps, int(n_episodes))
+    return LearningRun(params, int(n_episodes), seed, value, reward_sums, episode_steps)
+
+
+@dataclass
+class Experience:
+    """What the agent knows after its real steps: model, value table and the path."""
+    model: np.ndarray
+    value: np.ndarray
+    path: list = field(default_factory=list)  # (state, action, reward, next_state)
+
+
+def collect_experience(env, model_updater, n_steps, params=None):
+    """Take `n_steps` uniformly random real steps from the start (back to the start
+    after the goal), learning from each with Q-learning and `model_updater`.
+
+    Draws from NumPy's global generator: wrap in `private_random` to control it.
+    """
+    params = default_params(**(params or {}))
+    value = np.ones((env.n_states, env.n_actions))
+    model = np.full((env.n_states, env.n_actions, 2), np.nan)
+    path = []
+    state = env.init_state
+    for _ in range(int(n_steps)):
+        action = int(np.random.randint(env.n_actions))
+        next_state, reward = env.get_outcome(state, action)
+        value = q_learning(state, action, reward, next_state, value, params)
+        model = check_returned_array(model_updater(model, state, action, reward, next_state),
+                                     (env.n_states, env.n_actions, 2), "the model update")
+        path.append((state, action, reward, next_state))
+        state = env.init_state if next_state is None else next_state
+    return Experience(model, value, path)
+
+
+def observed_pairs(model):
+    """The (state, action) pairs the model has seen (reward not NaN), as a list of tuples."""
+    return [tuple(pair) for pair in np.argwhere(~np.isnan(np.asarray(model)[:, :, 0])).tolist()]
+
+
+def changed_entries(before, after):
+    """The (state, action) entries that differ between two value tables (NaN == NaN)."""
+    before, after = np.asarray(before), np.asarray(after)
+    differ = ~((before == after) | (np.isnan(before) & np.isnan(after)))
+    return [tuple(pair) for pair in np.argwhere(differ).tolist()]
+
+
+@dataclass
+class PlanningStep:
+    """One planning update (the planner run with k = 1) and what it changed.
+
+    `state`, `action`, `before`, `after`, `reward` and `next_state` describe the one
+    value that changed; they are None when none did (or more than one did, a bug
+    reported in `problem`). `next_state` is None for a terminal next state.
+    """
+    value: np.ndarray               # the value table after the update
+    changed: list                   # every (state, action) whose value changed
+    state: int = None
+    action: int = None
+    reward: float = None
+    next_state: int = None
+    before: float = None
+    after: float = None
+    problem: str = None             # what the planner did wrong, if anything
+
+
+def plan_one_step(model, value, planner, params=None):
+    """Call `planner` once with `params['k'] = 1` on copies of `model` and `value` and
+    find, by comparing the value tables, which (state, action) it updated.
+
+    Draws from NumPy's global generator: wrap in `private_random` to control it.
+    """
+    params = dict(default_params(**(params or {})), k=1)
+    model = np.asarray(model)
+    model_copy = model.copy()
+    returned = check_returned_array(planner(model_copy, value.copy(), params), value.shape,
+                                    "the planner")
+    changed = changed_entries(value, returned)
+    step = PlanningStep(value=returned, changed=changed)
+    if not np.array_equal(model, model_copy, equal_nan=True):
+        step.problem = "the planner changed the model; planning must only read it"
+    elif len(changed) > 1:
+        step.problem = (f"with params['k'] = 1 the planner changed {len(changed)} values; "
+                        "one planning update changes at most one")
+    if len(changed) == 1:
+        s, a = changed[0]
+        reward, next_state = model[s, a].tolist()
+        step.state, step.action, step.reward = s, a, reward
+        step.next_state = None if next_state != next_state else int(next_state)
+        step.before, step.after = value.item(s, a), returned.item(s, a)
+        if reward != reward:
+            step.problem = (f"the planner changed Q[{s}, {a}], a pair the model has never "
+                            "seen; it should sample only observed pairs")
+    return step
+
+
+def _number(x):
+    return f"{x:.4g}" if isinstance(x, float) else str(x)
+
+
+def describe_step(step):
+    """The text line for a planning update, e.g. 'sampled (state 44, action 1 = up):
+    model says reward 0, next state 54; Q[44, 1] changed from 0.9 to 0.86'."""
+    if step.problem and step.state is None:
+        return f"Problem: {step.problem}."
+    if step.state is None:
+        return ("No Q-value changed: the sampled pair's value already equals its target "
+                "R + γ max Q(S', ·). Click again to sample another pair.")
+    s, a = step.state, step.action
+    next_state = "terminal (the episode ends)" if step.next_state is None else step.next_state
+    text = (f"sampled (state {s}, action {a} = {ACTION_NAMES[a]}): model says reward "
+            f"{_number(step.reward)}, next state {next_state}; Q[{s}, {a}] changed from "
+            f"{_number(step.before)} to {_number(step.after)}")
+    return text + (f". Problem: {step.problem}." if step.problem else "")
+
+
+# --------------------------------------------------------------------------- drawing
+
+def _pair_arrows(env, pairs, length):
+    states = np.array([s for s, _ in pairs], dtype=int)
+    x, y = states % env.dim_x + 0.5, states // env.dim_x + 0.5
+    u = np.array([_ARROWS[a][0] for _, a in pairs], dtype=float) * length
+    v = np.array([_ARROWS[a][1] for _, a in pairs], dtype=float) * length
+    return x, y, u, v
+
+
+def draw_planning_step(env, model, value, step=None, n_updates=0, axes=None):
+    """Draw the grid with every observed (state, action) pair as a blue arrow, the pair a
+    planning `step` sampled as an orange arrow with its next state outlined, and, beside
+    it, that state's action values before and after the update. Returns the figure."""
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 5), gridspec_kw={"width_ratios": [1.25, 1]})
+    grid_ax, bar_ax = axes
+    plotting.draw_grid(env, grid_ax)
+    pairs = observed_pairs(model)
+    for state in sorted({s for s, _ in pairs}):
+        grid_ax.add_patch(Rectangle((state % env.dim_x, state // env.dim_x), 1, 1,
+                                    color=_OBSERVED_COLOUR, alpha=0.15, zorder=0.5))
+    if pairs:
+        grid_ax.quiver(*_pair_arrows(env, pairs, 0.4), angles="xy", scale_units="xy", scale=1,
+                       color=_OBSERVED_COLOUR, width=0.006, headwidth=4, headlength=4,
+                       headaxislength=3.5, zorder=2)
+    handles = [Line2D([], [], color=_OBSERVED_COLOUR, linewidth=2,
+                      label=f"observed pairs ({len(pairs)})")]
+    sampled = step is not None and step.state is not None
+    if sampled:
+        grid_ax.quiver(*_pair_arrows(env, [(step.state, step.action)], 0.45), angles="xy",
+                       scale_units="xy", scale=1, color=_SAMPLED_COLOUR, width=0.016, headwidth=3,
+                       headlength=3, headaxislength=2.6, zorder=3)
+        handles.append(Line2D([], [], color=_SAMPLED_COLOUR, linewidth=4, label="sampled pair"))
+        if step.next_state is not None:
+            nx, ny = step.next_state % env.dim_x, step.next_state // env.dim_x
+            grid_ax.add_patch(Rectangle((nx + 0.06, ny + 0.06), 0.88, 0.88, fill=False,
+                                        edgecolor=_SAMPLED_COLOUR, linewidth=2.5,
+                                        linestyle="--", zorder=3))
+            handles.append(Patch(fill=False, edgecolor=_SAMPLED_COLOUR, linestyle="--",
+                                 linewidth=2, label="its next state (model)"))
+    grid_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=3,
+                   fontsize=10)
+    grid_ax.set_title(f"Planning update {n_updates}" if n_updates else "The model so far")
+
+    if sampled:
+        row_before = value[step.state].copy()
+        row_before[step.action] = step.before
+        positions = np.arange(env.n_actions)
+        bar_ax.bar(positions - 0.2, row_before, width=0.4, color="0.7", label="before")
+        bar_ax.bar(positions + 0.2, value[step.state], width=0.4, color=_SAMPLED_COLOUR,
+                   label="after")
+        bar_ax.set_xticks(positions, [f"{a} {name}" for a, name in enumerate(ACTION_NAMES)])
+        bar_ax.set(title=f"Q[{step.state}, ·] before and after", ylabel="action value")
+        bar_ax.axhline(0, color="0.3", linewidth=0.8)
+        bar_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    else:
+        bar_ax.axis("off")
+        bar_ax.text(0.5, 0.5, "Click “Plan one step”:\none observed pair is sampled\n"
+                    "and its Q-value updated\nfrom what the model says.",
+                    ha="center", va="center", fontsize=13, transform=bar_ax.transAxes)
+    fig = grid_ax.figure
+    fig.tight_layout()
+    return fig
+
+
+def figure_output(fig, dpi=80):
+    """Render `fig` to a PNG display output for `ipywidgets.Output.outputs`, then close
+    it (so the notebook does not show it a second time)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    width, height = fig.get_size_inches() * dpi
+    plt.close(fig)
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+                     "text/plain": f"<Figure size {width:.0f}x{height:.0f}>"}}
+
+
+def _error_text(error):
+    return (f"<span style='color:#c0392b'><b>{html.escape(type(error).__name__)}:</b> "
+            f"{html.escape(str(error))}</span>")
+
+
+# --------------------------------------------------------------------------- widgets
+
+class PlanningExplorer(widgets.VBox):
+    """Sliders for k, epsilon, alpha and episodes, a Run button, a summary line and the
+    performance plots of the last run. See `planning_explorer`."""
+
+    def __init__(self, model_updater, planner, seed=DEFAULT_SEED, k=10, epsilon=0.05,
+                 alpha=0.5, n_episodes=100, run_now=True):
+        self.model_updater, self.planner, self.seed = model_updater, planner, seed
+        style = {"description_width": "170px"}
+        layout = widgets.Layout(width="520px")
+        self.sliders = {
+            "k": widgets.IntSlider(k, min=0, max=50, step=1, description="planning steps k",
+                                   style=style, layout=layout),
+            "epsilon": widgets.FloatSlider(epsilon, min=0.0, max=0.5, step=0.01,
+                                           description="exploration ε", readout_format=".2f",
+                                           style=style, layout=layout),
+            "alpha": widgets.FloatSlider(alpha, min=0.05, max=1.0, step=0.05,
+                                         description="learning rate α", readout_format=".2f",
+                                         style=style, layout=layout),
+            "episodes": widgets.IntSlider(n_episodes, min=10, max=500, step=10,
+                                          description="episodes", style=style, layout=layout),
+        }
+        for slider in self.sliders.values():
+            slider.continuous_update = False
+        self.run_button = widgets.Button(description="Run", icon="play", button_style="primary",
+                                         tooltip="Train a fresh agent with these settings")
+        self.run_button.on_click(self.run)
+        self.status = widgets.HTML("Set the sliders, then press <b>Run</b> (a run takes "
+                                   "up to a few seconds).")
+        self.output = widgets.Output()
+        self.last_result = None
+        self.last_error = None
+        self.n_runs = 0
+        super().__init__([*self.sliders.values(),
+                          widgets.HBox([self.run_button, self.status]), self.output])
+        if run_now:
+            self.run()
+
+    def settings(self):
+        """The sliders' current values."""
+        return {name: slider.value for name, slider in self.sliders.items()}
+
+    def run(self, _button=None):
+        """Train a fresh agent with the sliders' values and redraw the plots."""
+        values = self.settings()
+        self.run_button.disabled, self.run_button.description = True, "Running…"
+        try:
+            result = run_learning(self.model_updater, self.planner, values["k"],
+                                  values["epsilon"], values["alpha"], values["episodes"],
+                                  seed=self.seed)
+            env = QuentinsWorld()
+            self.output.outputs = (figure_output(
+                plotting.plot_performance(env, result.value, result.reward_sums), dpi=60),)
+        except Exception as error:  # a student's function failed: say so in the widget
+            self.last_error = error
+            self.status.value = _error_text(error)
+            return
+        finally:
+            self.run_button.disabled, self.run_button.description = False, "Run"
+        self.last_result, self.last_error = result, None
+        self.n_runs += 1
+        steps = result.episode_steps
+        self.status.value = (
+            f"k = {values['k']}, ε = {values['epsilon']:.2f}, α = {values['alpha']:.2f}, "
+            f"{values['episodes']} episodes: <b>{steps.sum():.0f}</b> real steps in all, "
+            f"{steps[-10:].mean():.1f} per episode over the last 10.")
+
+
+class PlanningStepper(widgets.VBox):
+    """Real random steps fill a model; each click of "Plan one step" does one planning
+    update and shows which pair was sampled and how its value changed. See
+    `planning_stepper`."""
+
+    def __init__(self, model_updater, planner, n_real_steps=30, seed=DEFAULT_SEED, params=None):
+        self.model_updater, self.planner, self.seed = model_updater, planner, seed
+        self.params = default_params(**(params or {}))
+        self.env = QuentinsWorld()
+        self.real_steps = widgets.IntSlider(n_real_steps, min=5, max=200, step=5,
+                                            description="real steps",
+                                            continuous_update=False)
+        self.reset_button = widgets.Button(description="New real experience", icon="refresh",
+                                           tooltip="Forget everything and take new random steps",
+                                           layout=widgets.Layout(width="auto"))
+        self.plan_button = widgets.Button(description="Plan one step", icon="step-forward",
+                                          button_style="primary",
+                                          layout=widgets.Layout(width="auto"))
+        self.reset_button.on_click(self.reset)
+        self.plan_button.on_click(self.plan)
+        self.text = widgets.HTML()
+        self.output = widgets.Output()
+        self.experience = self.model = self.value = self.stream = None
+        self.history = []
+        self.last_step = None
+        self.last_error = None
+        super().__init__([widgets.HBox([self.real_steps, self.reset_button, self.plan_button]),
+                          self.text, self.output])
+        self.reset()
+
+    def reset(self, _button=None):
+        """Take new random real steps (a fresh model and value table) and redraw."""
+        self.stream = np.random.RandomState(self.seed)
+        self.history, self.last_step = [], None
+        try:
+            with private_random(self.stream):
+                self.experience = collect_experience(self.env, self.model_updater,
+                                                     self.real_steps.value, self.params)
+        except Exception as error:
+            self.last_error, self.text.value = error, _error_text(error)
+            return
+        self.model, self.value = self.experience.model, self.experience.value.copy()
+        self.last_error = None
+        self.plan_button.disabled = False
+        self.text.value = (
+            f"The agent took {self.real_steps.value} random real steps from the start and "
+            f"has seen {len(observed_pairs(self.model))} different (state, action) pairs "
+            "(blue arrows). Click <b>Plan one step</b>.")
+        self._draw()
+
+    def plan(self, _button=None):
+        """One planning update: run the planner with k = 1 and show what it changed."""
+        if self.model is None:
+            return
+        try:
+            with private_random(self.stream):
+                step = plan_one_step(self.model, self.value, self.planner, self.params)
+        except Exception as error:
+            self.last_error, self.text.value = error, _error_text(error)
+            return
+        self.last_error = None
+        self.value = step.value
+        self.history.append(step)
+        self.last_step = step
+        line = html.escape(describe_step(step))
+        self.text.value = f"Update {len(self.history)}: {line}"
+        self._draw()
+
+    def _draw(self):
+        fig = draw_planning_step(self.env, self.model, self.value, self.last_step,
+                                 n_updates=len(self.history))
+        self.output.outputs = (figure_output(fig, dpi=80),)
+
+
+class ShortcutReplay(widgets.VBox):
+    """A switch that opens the shortcut: shows steps per episode of Q-learning and
+    Dyna-Q with the shortcut opening mid-run (on) or staying closed (off). Runs are
+    cached, so switching back and forth is instant. See `shortcut_replay`."""
+
+    def __init__(self, model_updater, planner, k=10, n_episodes=300, shortcut_episode=100,
+                 seed=DEFAULT_SEED):
+        self.model_updater, self.planner, self.seed = model_updater, planner, seed
+        self.k, self.n_episodes, self.shortcut_episode = k, n_episodes, shortcut_episode
+        self.labels = ["Q-learning", f"Dyna-Q (k = {k})"]
+        self.toggle = widgets.ToggleButton(False, description="Open the shortcut",
+                                           icon="unlock", button_style="warning",
+                                           layout=widgets.Layout(width="auto", min_width="190px"),
+                                           tooltip=f"Open the shortcut at episode {shortcut_episode}")
+        self.toggle.observe(self._toggled, names="value")
+        self.status = widgets.HTML(
+            f"The shortcut (up from state 64) is closed. Switch it on to run Q-learning and "
+            f"Dyna-Q for {n_episodes} episodes with the shortcut opening at episode "
+            f"{shortcut_episode} (a few seconds the first time).")
+        self.output = widgets.Output()
+        self.results = {}           # shortcut open (bool) -> steps, shape (2, n_episodes)
+        self.last_figure = None
+        self.last_error = None
+        super().__init__([widgets.HBox([self.toggle, self.status]), self.output])
+
+    def steps(self, shortcut_open):
+        """Steps per episode of both agents, shape (2, n_episodes), computed once.
+
+        Each agent gets the same seed whether or not the shortcut opens, so switching
+        changes nothing before the opening episode."""
+        if shortcut_open not in self.results:
+            rows = []
+            for k in (0, self.k):
+                with private_random(np.random.RandomState(self.seed)):
+                    rows.append(run_shortcut_experiment(
+                        self.model_updater, self.planner, planning_steps=(k,),
+                        n_episodes=self.n_episodes,
+                        shortcut_episode=self.shortcut_episode if shortcut_open else None,
+                        progress=False)[0])
+            self.results[shortcut_open] = np.vstack(rows)
+        return self.results[shortcut_open]
+
+    def _toggled(self, change):
+        self.show(change["new"])
+
+    def show(self, shortcut_open):
+        """Draw the (cached) run with the shortcut opening, or with it closed."""
+        self.toggle.description = "Close the shortcut" if shortcut_open else "Open the shortcut"
+        self.toggle.icon = "lock" if shortcut_open else "unlock"
+        cached = shortcut_open in self.results
+        if not cached:
+            self.status.value = "Running both agents…"
+        try:
+            steps = self.steps(shortcut_open)
+        except Exception as error:
+            self.last_error, self.status.value = error, _error_text(error)
+            return
+        self.last_error = None
+        fig, ax = plt.subplots(figsize=(9, 5))
+        plotting.plot_steps_per_episode(
+            steps, self.labels, shortcut_episode=self.shortcut_episode if shortcut_open else None,
+            optimal_steps=10 if shortcut_open else None, ax=ax,
+            title=(f"Shortcut opens at episode {self.shortcut_episode}" if shortcut_open
+                   else "Shortcut stays closed"))
+        self.last_figure = fig
+        self.output.outputs = (figure_output(fig, dpi=80),)
+        late = slice(self.n_episodes - 50, None)
+        self.status.value = (
+            ("Shortcut <b>open</b> from episode " f"{self.shortcut_episode}" if shortcut_open
+             else "Shortcut <b>closed</b>") +
+            f". Mean steps over the last 50 episodes: {self.labels[0]} "
+            f"{steps[0, late].mean():.1f}, {self.labels[1]} {steps[1, late].mean():.1f}.")
+
+
+def planning_explorer(model_updater, planner, **options):
+    """Sliders for k (0-50), ε (0-0.5), α (0.05-1) and the number of episodes, and a Run
+    button: each run trains a fresh agent on Quentin's World (same seed every time, so
+    only your settings change the result) and redraws the performance plots.
+
+    Returns the widget; its parts are `.sliders` (a dict), `.run_button`, `.status`,
+    `.output` and `.last_result` (a `LearningRun`). Creating it does one short run
+    (100 episodes); options: `seed`, `k`, `epsilon`, `alpha`, `n_episodes`, `run_now`.
+    """
+    return PlanningExplorer(model_updater, planner, **options)
+
+
+def planning_stepper(model_updater, planner, **options):
+    """Watch planning one update at a time: the agent first takes some random real steps
+    (filling the model with your `model_updater`); each click of "Plan one step" runs your
+    `planner` with k = 1 and shows the observed pairs, the sampled one and how its
+    Q-value changed.
+
+    Returns the widget; its parts are `.plan_button`, `.reset_button`, `.real_steps`,
+    `.text`, `.output`, `.model`, `.value` and `.last_step` (a `PlanningStep`).
+    Options: `n_real_steps` (30), `seed`, `params`.
+    """
+    return PlanningStepper(model_updater, planner, **options)
+
+
+def shortcut_replay(model_updater, planner, **options):
+    """A switch "Open the shortcut": on, Q-learning and Dyna-Q run with the shortcut
+    opening mid-run and their steps per episode are plotted with the opening marked;
+    off, the same agents in the world whose shortcut stays closed. Results are cached.
+
+    Returns the widget; its parts are `.toggle`, `.status`, `.output`, `.results` (steps
+    per episode by shortcut state) and `.last_figure`. Nothing runs until the switch is
+    used. Options: `k` (10), `n_episodes` (300), `shortcut_episode` (100), `seed`.
+    """
+    return ShortcutReplay(model_updater, planner, **options)
+
+
+__all__ = [
+    "Experience", "LearningRun", "PlanningExplorer", "PlanningStep", "PlanningStepper",
+    "ShortcutReplay", "changed_entries", "collect_experience", "describe_step",
+    "draw_planning_step", "figure_output", "observed_pairs", "plan_one_step",
+    "planning_explorer", "planning_stepper", "private_random", "run_learning",
+    "shortcut_replay",
+]
