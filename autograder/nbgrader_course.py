@@ -197,7 +197,11 @@ def convert(master):
         first = source.split("\n", 1)[0] if cell.cell_type == "raw" else None
         if first == "# ASSIGNMENT CONFIG":
             config = _yaml_after_first_line(source)
-            assignment, hidden_files = config["name"], config.get("autograder_files", [])
+            # the hidden modules the tests import (the zip's grader and helpers
+            # package are for Gradescope only)
+            hidden_files = [f for f in config.get("autograder_files", [])
+                            if (HIDDEN_FILES / f).is_file()]
+            assignment = config["name"]
         elif first == "# BEGIN QUESTION":
             question = _yaml_after_first_line(source)
             if "-" in question["name"] or question.get("all_or_nothing"):
