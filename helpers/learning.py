@@ -42,11 +42,9 @@ def q_learning(state, action, reward, next_state, value, params):
         prev_value = value.item(s, a)  # raises IndexError past the table's end
         alpha = params["alpha"]
         gamma = params["gamma"]
-        fast = True
-    except Exception:
-        fast = False
-    if not fast:  # outside the table, a missing parameter, not an array...: explain it
-        return _checked_q_learning(state, action, reward, next_state, value, params)
+    except Exception:  # outside the table, a missing parameter, not an array...
+        _explain_bad_input(state, action, value, params)
+        raise
     if next_state is None or next_state != next_state:  # None or NaN: terminal
         max_value = 0
     else:
@@ -69,27 +67,17 @@ def q_learning(state, action, reward, next_state, value, params):
     return value
 
 
-def _checked_q_learning(state, action, reward, next_state, value, params):
-    """`q_learning` with every input checked first: the path taken when the fast one
-    meets something unusual. Same arithmetic, so the same result when nothing is wrong."""
+def _explain_bad_input(state, action, value, params):
+    """Raise an error a student can act on for inputs `q_learning` cannot use."""
     s, a = int(state), int(action)
     if not (0 <= s < value.shape[0] and 0 <= a < value.shape[1]):
         raise ValueError(
             f"q_learning got state {state!r} and action {action!r}, outside the value table "
             f"of shape {value.shape}"
         )
-    try:
-        alpha, gamma = params["alpha"], params["gamma"]
-    except KeyError as missing:
-        raise KeyError(f"params is missing {missing}; Q-learning needs 'alpha' and 'gamma'") from None
-    prev_value = value.item(s, a)
-    if next_state is None or next_state != next_state:  # None or NaN: terminal
-        max_value = 0
-    else:
-        max_value = _row_max(value[int(next_state)].tolist())
-    delta = reward + gamma * max_value - prev_value
-    value[s, a] = prev_value + alpha * delta
-    return value
+    for key in ("alpha", "gamma"):
+        if key not in params:
+            raise KeyError(f"params is missing {key!r}; Q-learning needs 'alpha' and 'gamma'")
 
 
 def _row_max(row):
