@@ -27,8 +27,8 @@ CALL_SECONDS = 10
 _CHECKS_LOCK = threading.Lock()
 
 
-def read_submission(path, assignment):
-    """Return the submission as a notebook, or raise ValueError saying why it can't be graded.
+def check_submission(path, assignment):
+    """Raise ValueError saying why the submission can't be graded, if it can't.
 
     A notebook that lost its Otter metadata (cells copied into a new notebook) is still
     graded; one that names another assignment is not.
@@ -40,7 +40,6 @@ def read_submission(path, assignment):
     named = notebook.metadata.get("otter", {}).get("assignment_name")
     if named is not None and named != assignment:
         raise ValueError(f"wrong assignment: this notebook belongs to {named!r}, not {assignment!r}")
-    return notebook
 
 
 def load_autograder(folder):
@@ -102,7 +101,7 @@ def grade_unpacked(autograder_dir, submission, timeout):
     with tempfile.TemporaryDirectory(prefix="student-") as student_dir:
         assignment, test_files = load_autograder(autograder_dir)
         try:
-            read_submission(submission, assignment)
+            check_submission(submission, assignment)
         except ValueError as reason:
             return {"status": str(reason), "questions": {}}
         cell_seconds = min(CELL_SECONDS, max(1, timeout // 3))

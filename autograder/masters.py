@@ -40,22 +40,28 @@ def load_reference_functions():
                                  planning=namespace["dyna_q_planning"])
 
 
+def markup_config(source):
+    """The YAML config of an Otter markup cell: what follows the marker line of a
+    `# BEGIN QUESTION` raw cell or of a test cell's `# BEGIN TEST CONFIG` block."""
+    import yaml
+
+    return yaml.safe_load(source.split("\n", 1)[1].split('""" # END TEST CONFIG')[0]) or {}
+
+
 def questions(name):
     """The questions of master `name` in order: `(question, max_points, manual)`.
 
     A question without declared points is worth the sum of its test cases' points.
     """
-    import yaml
-
     found = []
     for cell in nbformat.read(master_path(name), as_version=4).cells:
         source = cell.source.strip()
         if cell.cell_type == "raw" and source.startswith("# BEGIN QUESTION"):
-            config = yaml.safe_load(source.split("\n", 1)[1])
+            config = markup_config(source)
             found.append({"name": config["name"], "declared": config.get("points"),
                           "cases": 0.0, "manual": bool(config.get("manual", False))})
         elif cell.cell_type == "code" and source.startswith('""" # BEGIN TEST CONFIG'):
-            config = yaml.safe_load(source.split("\n", 1)[1].split('""" # END TEST CONFIG')[0])
+            config = markup_config(source)
             found[-1]["cases"] += config.get("points", 0) or 0
     return [(q["name"], float(q["cases"] if q["declared"] is None else q["declared"]), q["manual"])
             for q in found]

@@ -45,10 +45,9 @@ import shutil
 import textwrap
 
 import nbformat
-import yaml
 
 from .grade_one import CELL_SECONDS
-from .masters import NOTEBOOKS, ROOT, master_path
+from .masters import NOTEBOOKS, ROOT, markup_config, master_path
 
 DEFAULT_OUT = ROOT / "nbgrader_course"
 HIDDEN_FILES = ROOT / "autograder" / "hidden"
@@ -110,10 +109,6 @@ def _nbgrader(cell, grade_id, grade=False, solution=False, locked=False, points=
     return cell
 
 
-def _yaml_after_first_line(source):
-    return yaml.safe_load(source.split("\n", 1)[1]) or {}
-
-
 def solution_cell(source):
     """Otter solution code -> (nbgrader source with a `### BEGIN SOLUTION` region, the
     dedented student prompt or None)."""
@@ -144,7 +139,7 @@ def parse_test_cell(source):
     body = body.strip("\n")
     [function] = [node for node in ast.parse(body).body if isinstance(node, ast.FunctionDef)]
     call = f"{function.name}({', '.join(arg.arg for arg in function.args.args)})"
-    return _yaml_after_first_line(head), function.name, body, call
+    return markup_config(head), function.name, body, call
 
 
 def resolve_points(declared, cases):
@@ -196,14 +191,14 @@ def convert(master):
         source = cell.source.strip()
         first = source.split("\n", 1)[0] if cell.cell_type == "raw" else None
         if first == "# ASSIGNMENT CONFIG":
-            config = _yaml_after_first_line(source)
+            config = markup_config(source)
             # the hidden modules the tests import (the zip's grader and helpers
             # package are for Gradescope only)
             hidden_files = [f for f in config.get("autograder_files", [])
                             if (HIDDEN_FILES / f).is_file()]
             assignment = config["name"]
         elif first == "# BEGIN QUESTION":
-            question = _yaml_after_first_line(source)
+            question = markup_config(source)
             if "-" in question["name"] or question.get("all_or_nothing"):
                 raise ValueError(f"cannot express question {question['name']!r} in nbgrader")
             part, tests, answers, prompts = None, [], 0, 0

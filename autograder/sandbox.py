@@ -40,7 +40,7 @@ def _student_exception(name, message):
 class StudentProcess:
     """A submission running in its own process, ready to answer for its functions."""
 
-    def __init__(self, notebook_path, workdir, total_seconds, cell_seconds=60, call_seconds=10,
+    def __init__(self, notebook_path, workdir, total_seconds, cell_seconds, call_seconds,
                  memory_bytes=4 * 1024 ** 3):
         self.workdir = pathlib.Path(workdir)
         self.total_seconds = total_seconds

@@ -6,8 +6,8 @@ tutorial, so `np.random.seed(1)` reproduces its figures. Plotting lives elsewher
 
 Speed: `q_learning` runs k times per real step inside the students' planning, so it and
 the per-step loop work on plain Python numbers (`ndarray.item`, `.tolist()`) instead of
-NumPy scalars and checks only what can go wrong cheaply; anything unusual is handed to
-the fully checked path, which raises the same errors as before.
+NumPy scalars and checks only what can go wrong cheaply; when that check fails,
+`_explain_bad_input` raises an error a student can act on (or the original error).
 """
 
 import numpy as np
