@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from .masters import NOTEBOOKS, ROOT, master_path
 from .submissions import write_examples
 
-HIDDEN_CHECKS = ROOT / "autograder" / "hidden" / "dynaq_checks.py"
+HIDDEN_CHECKS = ROOT / "autograder" / "hidden"  # every *_checks.py module in it ships
 # The grader that runs inside the zip on Gradescope: the same code as `make grade`.
 GRADER_MODULES = ("grade_one.py", "sandbox.py", "sandbox_worker.py", "wire.py", "gradescope.py")
 RUNNER = '''"""Runs this course's sandboxed grader (files/autograder/gradescope.py)."""
@@ -39,7 +39,8 @@ _EXECUTABLE = {"run_autograder", "setup.sh"}
 def stage_autograder_files(stage):
     """Put next to the master what its config ships in the zip: the hidden checks, the
     grader package, the helpers package and the grading image's requirements."""
-    shutil.copy(HIDDEN_CHECKS, stage / HIDDEN_CHECKS.name)
+    for module in sorted(HIDDEN_CHECKS.glob("*_checks.py")):
+        shutil.copy(module, stage / module.name)
     grader = stage / "autograder"
     grader.mkdir()
     (grader / "__init__.py").write_text('"""The course\'s sandboxed grader, as shipped to Gradescope."""\n')

@@ -48,20 +48,24 @@ def load_autograder(folder):
 
     folder = pathlib.Path(folder)
     config = json.loads((folder / "otter_config.json").read_text())
-    _load_hidden_checks(folder / "files" / "dynaq_checks.py")
+    _load_hidden_checks(folder / "files")
     tests = [ExceptionTestFile.from_file(str(path)) for path in sorted((folder / "tests").glob("*.py"))]
     return config["assignment_name"], tests
 
 
-def _load_hidden_checks(path):
-    """Make the zip's `dynaq_checks` importable for its tests (once per grader process:
-    every zip of a build ships the same file)."""
+def _load_hidden_checks(folder):
+    """Make the zip's hidden check modules (`*_checks.py`) importable for its tests, once
+    per grader process: every zip of a build ships the same files. `dynaq_checks` comes
+    first, as the others may import it."""
+    paths = sorted(pathlib.Path(folder).glob("*_checks.py"),
+                   key=lambda path: (path.stem != "dynaq_checks", path.stem))
     with _CHECKS_LOCK:
-        if "dynaq_checks" not in sys.modules:
-            spec = importlib.util.spec_from_file_location("dynaq_checks", path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            sys.modules["dynaq_checks"] = module
+        for path in paths:
+            if path.stem not in sys.modules:
+                spec = importlib.util.spec_from_file_location(path.stem, path)
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                sys.modules[path.stem] = module
 
 
 def failure_text(message):

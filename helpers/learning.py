@@ -90,7 +90,7 @@ def _row_max(row):
 
 
 def learn_environment(env, model_updater, planner, params, max_steps, n_episodes,
-                      shortcut_episode=None):
+                      shortcut_episode=None, model=None):
     """Run Dyna-Q (Q-learning when the planner does nothing) for `n_episodes` episodes.
 
     Per real step: epsilon-greedy action, outcome from `env`, Q-learning update,
@@ -98,12 +98,17 @@ def learn_environment(env, model_updater, planner, params, max_steps, n_episodes
     `value = planner(model, value, params)`. At `shortcut_episode` the world's shortcut
     opens and its single transition is shown once to the model and the value table.
 
+    `model` is the model the agent starts with: by default the tutorial's
+    `(n_states, n_actions, 2)` array of NaN; another array (for another kind of model)
+    is used as given and must keep its shape.
+
     Returns `(value, reward_sums, episode_steps)`; an episode's steps include the
     final step taken in the goal.
     """
     check_params(params, LEARNING_PARAMS)
     value = np.ones((env.n_states, env.n_actions))
-    model = np.full((env.n_states, env.n_actions, 2), np.nan)
+    if model is None:
+        model = np.full((env.n_states, env.n_actions, 2), np.nan)
     reward_sums = np.zeros(n_episodes)
     episode_steps = np.zeros(n_episodes)
     epsilon = params["epsilon"]
@@ -113,7 +118,7 @@ def learn_environment(env, model_updater, planner, params, max_steps, n_episodes
             env.toggle_shortcut()
             state, action = env.shortcut
             next_state, reward = env.get_outcome(state, action)
-            model[state, action] = reward, next_state
+            model = model_updater(model, state, action, reward, next_state)
             value = q_learning(state, action, reward, next_state, value, params)
         state = env.init_state
         reward_sum = 0

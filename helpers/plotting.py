@@ -140,8 +140,21 @@ def plot_steps_per_episode(steps, labels, title="Steps per episode", legend_titl
     return ax
 
 
+def plot_runs_with_spread(runs, label, x=None, ax=None, color=None):
+    """Compare methods over seeds: the median of `runs` (one row per seed) as a line, and
+    the band from the 25th to the 75th percentile around it. Call once per method."""
+    ax = _axes(ax)
+    runs = np.atleast_2d(np.asarray(runs, dtype=float))
+    x = np.arange(runs.shape[1]) if x is None else np.asarray(x)
+    low, median, high = np.percentile(runs, [25, 50, 75], axis=0)
+    line, = ax.plot(x, median, linewidth=2, color=color,
+                    label=f"{label} (median of {runs.shape[0]} seeds)")
+    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.25, linewidth=0)
+    return ax
+
+
 __all__ = [
     "ACTION_LABELS", "draw_grid", "plot_heatmap_max_val", "plot_performance",
-    "plot_quiver_max_action", "plot_rewards", "plot_state_action_values",
+    "plot_quiver_max_action", "plot_rewards", "plot_runs_with_spread", "plot_state_action_values",
     "plot_steps_per_episode", "smooth", "use_course_style",
 ]
