@@ -16,10 +16,9 @@ import tomllib
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
-from .masters import NOTEBOOKS, ROOT, master_path
+from .masters import NOTEBOOKS, ROOT, assignment_config, hidden_modules, master_path
 from .submissions import write_examples
 
-HIDDEN_CHECKS = ROOT / "autograder" / "hidden"  # every *_checks.py module in it ships
 # The grader that runs inside the zip on Gradescope: the same code as `make grade`.
 GRADER_MODULES = ("grade_one.py", "sandbox.py", "sandbox_worker.py", "wire.py", "gradescope.py")
 RUNNER = '''"""Runs this course's sandboxed grader (files/autograder/gradescope.py)."""
@@ -36,10 +35,10 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _EXECUTABLE = {"run_autograder", "setup.sh"}
 
 
-def stage_autograder_files(stage):
-    """Put next to the master what its config ships in the zip: the hidden checks, the
+def stage_autograder_files(stage, name):
+    """Put next to master `name` what its config ships in the zip: its hidden checks, the
     grader package, the helpers package and the grading image's requirements."""
-    for module in sorted(HIDDEN_CHECKS.glob("*_checks.py")):
+    for module in hidden_modules(assignment_config(name)):
         shutil.copy(module, stage / module.name)
     grader = stage / "autograder"
     grader.mkdir()
@@ -66,7 +65,7 @@ def assign(name, workdir):
     stage = workdir / "stage"
     stage.mkdir()
     shutil.copy(master_path(name), stage / f"{name}.ipynb")
-    stage_autograder_files(stage)
+    stage_autograder_files(stage, name)
     out = workdir / "dist"
     result = subprocess.run(
         [sys.executable, "-m", "otter", "assign", f"{name}.ipynb", str(out)],

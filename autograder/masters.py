@@ -9,6 +9,7 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
+HIDDEN = ROOT / "autograder" / "hidden"
 NOTEBOOKS = ("01_model_update", "02_planning", "03_how_much_to_plan", "04_shortcut")
 
 
@@ -46,6 +47,17 @@ def markup_config(source):
     import yaml
 
     return yaml.safe_load(source.split("\n", 1)[1].split('""" # END TEST CONFIG')[0]) or {}
+
+
+def hidden_modules(config):
+    """The hidden check modules (paths in autograder/hidden/) that a master's assignment
+    `config` ships: its `autograder_files` that are such modules."""
+    return [HIDDEN / f for f in config.get("autograder_files", []) if (HIDDEN / f).is_file()]
+
+
+def assignment_config(name):
+    """The `# ASSIGNMENT CONFIG` of master `name` (its first cell)."""
+    return markup_config(nbformat.read(master_path(name), as_version=4).cells[0].source)
 
 
 def questions(name):

@@ -47,10 +47,9 @@ import textwrap
 import nbformat
 
 from .grade_one import CELL_SECONDS
-from .masters import NOTEBOOKS, ROOT, markup_config, master_path
+from .masters import HIDDEN, NOTEBOOKS, ROOT, hidden_modules, markup_config, master_path
 
 DEFAULT_OUT = ROOT / "nbgrader_course"
-HIDDEN_FILES = ROOT / "autograder" / "hidden"
 HIDDEN_FOLDER = "autograder_files"
 CELL_TIMEOUT = CELL_SECONDS  # the per-cell limit `make grade` uses
 
@@ -194,8 +193,7 @@ def convert(master):
             config = markup_config(source)
             # the hidden modules the tests import (the zip's grader and helpers
             # package are for Gradescope only)
-            hidden_files = [f for f in config.get("autograder_files", [])
-                            if (HIDDEN_FILES / f).is_file()]
+            hidden_files = [path.name for path in hidden_modules(config)]
             assignment = config["name"]
         elif first == "# BEGIN QUESTION":
             question = markup_config(source)
@@ -250,7 +248,7 @@ def write_course(out=DEFAULT_OUT, names=NOTEBOOKS):
         nbformat.write(notebook, target)
         for file in hidden_files:
             (out / HIDDEN_FOLDER).mkdir(parents=True, exist_ok=True)
-            shutil.copy(HIDDEN_FILES / file, out / HIDDEN_FOLDER / file)
+            shutil.copy(HIDDEN / file, out / HIDDEN_FOLDER / file)
         assignments[name] = assignment
     (out / "nbgrader_config.py").write_text(CONFIG)
     return assignments

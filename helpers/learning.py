@@ -90,13 +90,17 @@ def _row_max(row):
 
 
 def learn_environment(env, model_updater, planner, params, max_steps, n_episodes,
-                      shortcut_episode=None, model=None):
+                      shortcut_episode=None, model=None, *, reveal_shortcut=True):
     """Run Dyna-Q (Q-learning when the planner does nothing) for `n_episodes` episodes.
 
     Per real step: epsilon-greedy action, outcome from `env`, Q-learning update,
     `model = model_updater(model, state, action, reward, next_state)`, then
-    `value = planner(model, value, params)`. At `shortcut_episode` the world's shortcut
-    opens and its single transition is shown once to the model and the value table.
+    `value = planner(model, value, params)`; the planner is not called when
+    `params['k']` is 0 (Dyna-Q without planning is Q-learning, as in the tutorial).
+    At `shortcut_episode` the world's shortcut opens and its single transition is shown
+    once to the model (through `model_updater`) and to the value table; with
+    `reveal_shortcut=False` the world changes silently and the agent must find the
+    change by acting (as in Sutton and Barto's Dyna-Q+ experiments).
 
     `model` is the model the agent starts with: by default the tutorial's
     `(n_states, n_actions, 2)` array of NaN; another array (for another kind of model)
@@ -112,14 +116,16 @@ def learn_environment(env, model_updater, planner, params, max_steps, n_episodes
     reward_sums = np.zeros(n_episodes)
     episode_steps = np.zeros(n_episodes)
     epsilon = params["epsilon"]
+    plans = params.get("k") != 0  # k = 0 is Q-learning: the planner is not called at all
     ndarray = np.ndarray
     for episode in range(n_episodes):
         if shortcut_episode is not None and episode == shortcut_episode:
             env.toggle_shortcut()
-            state, action = env.shortcut
-            next_state, reward = env.get_outcome(state, action)
-            model = model_updater(model, state, action, reward, next_state)
-            value = q_learning(state, action, reward, next_state, value, params)
+            if reveal_shortcut:
+                state, action = env.shortcut
+                next_state, reward = env.get_outcome(state, action)
+                model = model_updater(model, state, action, reward, next_state)
+                value = q_learning(state, action, reward, next_state, value, params)
         state = env.init_state
         reward_sum = 0
         for t in range(max_steps):
@@ -133,10 +139,11 @@ def learn_environment(env, model_updater, planner, params, max_steps, n_episodes
             if type(returned) is not ndarray or returned.shape != model.shape:
                 check_returned_array(returned, model.shape, "the model update")
             model = returned
-            returned = planner(model, value, params)
-            if type(returned) is not ndarray or returned.shape != value.shape:
-                check_returned_array(returned, value.shape, "the planner")
-            value = returned
+            if plans:
+                returned = planner(model, value, params)
+                if type(returned) is not ndarray or returned.shape != value.shape:
+                    check_returned_array(returned, value.shape, "the planner")
+                value = returned
             if next_state is None:
                 break
             state = next_state
