@@ -207,7 +207,6 @@ def bench_compute(report, reps, heavy_reps):
                                                _assert_same(label))
         totals[0] += theirs
         totals[1] += mine
-        baselines[name] = theirs
         cpu_ratios.append(f"{label.split(':')[0]} {cpu_ratio:.2f}x")
         report.row("compute", label, theirs, mine, f">= {COMPUTE_BUDGET:g}x",
                    theirs / mine >= COMPUTE_BUDGET)
