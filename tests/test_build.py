@@ -2,6 +2,7 @@
 and the student notebooks hold no solution and no hidden test."""
 
 import filecmp
+import importlib
 import re
 
 import nbformat
@@ -68,14 +69,27 @@ def test_public_tests_hold_no_hidden_test_or_hidden_checks():
         if path.is_file():
             text = path.read_text(errors="replace")
             assert "hidden=True" not in text, f"{path} holds a hidden test"
-            assert "dynaq_checks" not in text, f"{path} mentions the hidden checks"
+            assert not any(module.stem in text for module in masters.HIDDEN.glob("*_checks.py")), \
+                f"{path} mentions the hidden checks"
     assert not list((ROOT / "notebooks").rglob("*.zip"))
 
 
-def test_every_hidden_check_is_a_hidden_test_with_its_points():
+def hidden_check_groups():
+    """`(master, checks of one graded function)` for every hidden check module: the core
+    functions' lists in dynaq_checks, and each bonus module's `CHECKS`."""
     import dynaq_checks
-    for name, group in [("01_model_update", dynaq_checks.MODEL_UPDATE_CHECKS),
-                        ("02_planning", dynaq_checks.PLANNING_CHECKS)]:
+    groups = [("01_model_update", dynaq_checks.MODEL_UPDATE_CHECKS),
+              ("02_planning", dynaq_checks.PLANNING_CHECKS)]
+    for name in masters.NOTEBOOKS:
+        for path in masters.hidden_modules(masters.assignment_config(name)):
+            if path.stem != "dynaq_checks":
+                module = importlib.import_module(path.stem)
+                groups += [(name, checks) for checks in module.CHECKS.values()]
+    return groups
+
+
+def test_every_hidden_check_is_a_hidden_test_with_its_points():
+    for name, group in hidden_check_groups():
         source = "\n".join(c.source for c in nbformat.read(masters.master_path(name), 4).cells)
         for check in group:
             cell = re.search(rf'points: ([\d.]+)\n""" # END TEST CONFIG\ndef test_{check.name}\(',
