@@ -10,7 +10,10 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 HIDDEN = ROOT / "autograder" / "hidden"
-NOTEBOOKS = ("01_model_update", "02_planning", "03_how_much_to_plan", "04_shortcut")
+CORE_NOTEBOOKS = ("01_model_update", "02_planning", "03_how_much_to_plan", "04_shortcut")
+BONUS_NOTEBOOKS = ("05_q_planning_and_sample_models", "06_dyna_q_plus", "07_prioritized_sweeping",
+                   "08_decision_time_planning")
+NOTEBOOKS = CORE_NOTEBOOKS + BONUS_NOTEBOOKS
 
 
 def master_path(name):

@@ -21,6 +21,14 @@ Four notebooks in `notebooks/`, to be done in order:
 3. `03_how_much_to_plan.ipynb`: how much planning is worth
 4. `04_shortcut.ipynb`: when the world changes
 
+Then bonus notebooks, in any order, once the first four work:
+
+5. `05_q_planning_and_sample_models.ipynb`: planning without acting, and a model for a
+   slippery world
+6. `06_dyna_q_plus.ipynb`: an exploration bonus for a world that changes
+7. `07_prioritized_sweeping.ipynb`: choosing what to plan
+8. `08_decision_time_planning.ipynb`: planning at each step (random shooting, tree search)
+
 To work locally, run `pip install . otter-grader==7.0.0` in this folder, then open the
 notebooks in JupyterLab. Run the setup cell first, fill in every `TODO` (replace each
 `...` and delete the `raise NotImplementedError` line), and run the `grader.check(...)`

@@ -20,6 +20,13 @@ FUNCTION_HOME = {
     "first_settled_episode": "03_how_much_to_plan",
     "planning_updates": "03_how_much_to_plan",
     "episodes_to_exploit": "04_shortcut",
+    "sample_model_update": "05_q_planning_and_sample_models",
+    "sample_model_planning": "05_q_planning_and_sample_models",
+    "dyna_q_plus_planning": "06_dyna_q_plus",
+    "priority": "07_prioritized_sweeping",
+    "predecessors": "07_prioritized_sweeping",
+    "rollout_return": "08_decision_time_planning",
+    "ucb_score": "08_decision_time_planning",
 }
 
 

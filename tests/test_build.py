@@ -31,18 +31,21 @@ def test_generated_files_are_exactly_what_the_masters_build(rebuilt, folder):
 
 
 def solution_lines(name):
-    """Lines of code that only the solutions contain (inside SOLUTION blocks)."""
-    lines = []
+    """Lines of code that only the solutions contain: inside SOLUTION blocks, and not
+    also in a PROMPT block (the scaffold students are given)."""
+    solution, prompt = [], set()
     for cell in nbformat.read(masters.master_path(name), as_version=4).cells:
-        inside = False
+        block = None
         for line in cell.source.splitlines():
-            if "# BEGIN SOLUTION" in line:
-                inside = True
-            elif "# END SOLUTION" in line:
-                inside = False
-            elif inside and line.strip() and not line.strip().startswith("#"):
-                lines.append(line.strip())
-    return lines
+            if "# BEGIN SOLUTION" in line or "# BEGIN PROMPT" in line:
+                block = solution if "SOLUTION" in line else prompt
+            elif "# END SOLUTION" in line or "# END PROMPT" in line:
+                block = None
+            elif block is solution and line.strip() and not line.strip().startswith("#"):
+                solution.append(line.strip())
+            elif block is prompt:
+                prompt.add(line.strip())
+    return [line for line in solution if line not in prompt]
 
 
 @pytest.mark.parametrize("name", masters.NOTEBOOKS)
@@ -96,6 +99,30 @@ def test_every_hidden_check_is_a_hidden_test_with_its_points():
                              source)
             assert cell, f"{check.name} has no hidden test in {name}"
             assert float(cell.group(1)) == check.points
+
+
+def pasted_questions(name):
+    """`{question: its cells}` for the `pasted_*` questions of master `name`."""
+    found, current = {}, None
+    for cell in nbformat.read(masters.master_path(name), as_version=4).cells:
+        if cell.source.startswith("# BEGIN QUESTION\nname: pasted_"):
+            current = found.setdefault(masters.markup_config(cell.source)["name"], [])
+        if current is not None:
+            current.append((cell.cell_type, cell.source))
+            if cell.source == "# END QUESTION":
+                current = None
+    return found
+
+
+@pytest.mark.parametrize("name", masters.NOTEBOOKS[2:])
+def test_pasted_questions_are_the_same_in_every_notebook(name):
+    """Students paste the same functions everywhere, checked by the same public tests."""
+    reference = pasted_questions("04_shortcut")
+    assert set(reference) == {"pasted_model_update", "pasted_planning"}
+    pasted = pasted_questions(name)
+    assert pasted, f"{name} builds on the student's earlier functions"
+    for question, cells in pasted.items():
+        assert cells == reference[question], f"{question} in {name} differs from 04_shortcut"
 
 
 def test_questions_have_the_contract_names_and_points():

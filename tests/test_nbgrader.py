@@ -20,7 +20,7 @@ import pytest
 
 from autograder import nbgrader_course
 from autograder.grade import grade_batch
-from autograder.masters import NOTEBOOKS, questions
+from autograder.masters import BONUS_NOTEBOOKS, NOTEBOOKS, questions
 from autograder.submissions import fill_notebook, reference_sources, write_submission
 from conftest import ROOT
 
@@ -125,7 +125,9 @@ def test_conversion_keeps_every_otter_question_and_its_points():
     for name in NOTEBOOKS:
         master = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
         _, notebook, hidden = nbgrader_course.convert(master)
-        assert hidden == ["dynaq_checks.py"]
+        # the core checks, plus a bonus notebook's own module (which imports them)
+        assert hidden[0] == "dynaq_checks.py" and len(hidden) == (2 if name in BONUS_NOTEBOOKS else 1)
+        assert all((ROOT / "autograder" / "hidden" / file).is_file() for file in hidden)
         totals = {}
         for cell in notebook.cells:
             meta = cell.metadata.get("nbgrader", {})
@@ -154,13 +156,12 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
     nbgrader_course.main([str(tmp_path)])
     assert (tmp_path / "nbgrader_config.py").is_file()
     assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "source").rglob("*")
-                  if p.is_file()) == [
-        "source/dynaq-01-model-update/01_model_update.ipynb",
-        "source/dynaq-02-planning/02_planning.ipynb",
-        "source/dynaq-03-how-much-to-plan/03_how_much_to_plan.ipynb",
-        "source/dynaq-04-shortcut/04_shortcut.ipynb"]
-    assert (tmp_path / "autograder_files" / "dynaq_checks.py").read_bytes() == \
-        (ROOT / "autograder" / "hidden" / "dynaq_checks.py").read_bytes()
+                  if p.is_file()) == sorted(
+        f"source/dynaq-{name.replace('_', '-')}/{name}.ipynb" for name in NOTEBOOKS)
+    hidden = sorted((ROOT / "autograder" / "hidden").glob("*_checks.py"))
+    assert sorted(p.name for p in (tmp_path / "autograder_files").iterdir()) == [p.name for p in hidden]
+    for path in hidden:
+        assert (tmp_path / "autograder_files" / path.name).read_bytes() == path.read_bytes()
 
 
 def test_release_carries_the_same_scaffolds_as_the_otter_student_notebooks(graded):

@@ -1,0 +1,792 @@
+"""Hidden property checks for the bonus notebook on Q-planning and sample models:
+``sample_model_update`` (4 points) and ``sample_model_planning`` (5 points).
+
+Self-contained (standard library, numpy, scipy through ``dynaq_checks``), shipped in
+the autograder zip and imported by the hidden tests as ``import sample_model_checks``.
+
+Public API
+    CHECKS = {"sample_model_update": [...], "sample_model_planning": [...]}
+    run_checks(checks, f)  -> list of (name, points, earned, message)   (from dynaq_checks)
+
+The model is one array of shape (n_states, n_actions, n_states + 1, 2): model[s, a, j]
+holds (count, total reward) of the outcome "next state j", j = n_states meaning "the
+episode ended".
+
+Decisions
+- A function may work in place or on a copy; it must *return* the result. Returning
+  nothing fails only the "returns" check: the others then judge the argument.
+- Planning may draw pairs uniformly over seen pairs, or uniformly over seen states and
+  then over that state's seen actions (as in notebook 2); both are accepted.
+- Which pair and which outcome a planning update used is read from the value table:
+  every test model is built so that each possible update gives a different value.
+- Two statistical checks (pairs uniform; outcomes in proportion to counts), each with
+  exact binomial acceptance intervals and a union bound: false failure below 1e-10
+  (``false_failure_bounds``). The other checks are exact for correct code.
+"""
+
+import functools
+import random
+import warnings
+
+import numpy as np
+
+from dynaq_checks import Check, acceptance_interval, run_checks
+from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
+
+__all__ = ["CHECKS", "Check", "run_checks", "false_failure_bounds"]
+
+_np_array = np.array
+_np_asarray = np.asarray
+_NDARRAY = np.ndarray
+_np_seed = np.random.seed
+_py_seed = random.seed
+_Random = random.Random
+SEED = 2024
+_MU = "sample_model_update"
+_PL = "sample_model_planning"
+
+
+# ---------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------
+
+def _prepared(check_function):
+    """Seed the global generators and silence warnings around one check."""
+    @functools.wraps(check_function)
+    def run(student_function):
+        _np_seed(SEED)
+        _py_seed(SEED)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return check_function(student_function)
+    return run
+
+
+def _close(x, y):
+    if x != x or y != y:
+        return x != x and y != y
+    return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
+
+
+def _num(x):
+    x = float(x)
+    if x != x:
+        return "NaN"
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x)}.0"
+    return f"{x:.6g}"
+
+
+def _arg(x):
+    return "None" if x is None else (repr(x) if isinstance(x, float) else str(int(x)))
+
+
+def _call(func, fname, args, context):
+    """Call the student's function; turn any exception into a plain message."""
+    try:
+        return func(*args)
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
+        try:
+            text = " ".join(str(error).split())
+        except Exception:  # noqa: BLE001
+            text = ""
+        if len(text) > 200:
+            text = text[:197] + "..."
+        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
+
+
+def _as_array(obj, shape):
+    """(float array, None) if ``obj`` reads as an array of ``shape``, else (None, why)."""
+    if obj is None:
+        return None, "None"
+    if isinstance(obj, _NDARRAY) and obj.dtype.kind not in "fiu":
+        return None, f"an array of dtype {obj.dtype} (not numbers)"
+    try:
+        array = _np_asarray(obj, dtype=float)
+    except Exception:  # noqa: BLE001
+        return None, f"a {type(obj).__name__} that cannot be read as an array of numbers"
+    if tuple(array.shape) != tuple(shape):
+        return None, f"an array of shape {tuple(array.shape)}"
+    return array.copy(), None
+
+
+def _shape_text(shape):
+    return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def _result(returned, argument, shape, fname, what, context):
+    """The array the call produced: the returned one, or else the argument (updated in
+    place), which must still have its shape."""
+    array, problem = _as_array(returned, shape)
+    if array is not None:
+        return array
+    array, _ = _as_array(argument, shape)
+    if array is None:
+        raise AssertionError(
+            f"your {fname} returned {problem} and the {what} it was given no longer has shape "
+            f"{_shape_text(shape)} after it was called {context}.")
+    return array
+
+
+def _pair(entry):
+    return f"(count {_num(entry[0])}, total reward {_num(entry[1])})"
+
+
+# ---------------------------------------------------------------------------
+# sample_model_update
+# ---------------------------------------------------------------------------
+
+def _random_counts(seed, n_states, n_actions, fraction=0.3):
+    """A model where about ``fraction`` of the (pair, outcome) cells have counts."""
+    rng = _Random(seed)
+    model = np.zeros((n_states, n_actions, n_states + 1, 2))
+    for s in range(n_states):
+        for a in range(n_actions):
+            for j in range(n_states + 1):
+                if rng.random() < fraction:
+                    count = rng.randrange(1, 6)
+                    model[s, a, j] = (count, count * rng.choice((-1.0, 0.0, 1.0, 0.25)))
+    return model
+
+
+class _UpdateCase:
+    """One call of sample_model_update on a seeded model."""
+
+    def __init__(self, seed, n_states, state, action, reward, next_state, before=(0.0, 0.0)):
+        self.model = _random_counts(seed, n_states, 4)
+        self.outcome = n_states if next_state is None else int(next_state)
+        self.model[state, action, self.outcome] = before
+        self.shape = self.model.shape
+        self.n_states = n_states
+        self.state, self.action, self.reward, self.next_state = state, action, reward, next_state
+        self.before = tuple(before)
+        self.expected = (before[0] + 1.0, before[1] + float(reward))
+
+    def call_text(self):
+        return (f"{_MU}(model, state={self.state}, action={self.action}, "
+                f"reward={_arg(self.reward)}, next_state={_arg(self.next_state)})")
+
+    def context(self):
+        return f"as {self.call_text()} on a model of {self.n_states} states and 4 actions"
+
+    def where(self):
+        return f"model[{self.state}, {self.action}, {self.outcome}]"
+
+    def run(self, func):
+        """(resulting model, returned object, argument after the call)."""
+        model = self.model.copy()
+        returned = _call(func, _MU, (model, self.state, self.action, self.reward,
+                                     self.next_state), self.context())
+        return _result(returned, model, self.shape, _MU, "model", self.context()), returned, model
+
+    def entry(self, func):
+        return tuple(self.run(func)[0][self.state, self.action, self.outcome])
+
+
+_COUNT_CASES = (
+    _UpdateCase(1, 6, 2, 1, -1.0, 5),
+    _UpdateCase(2, 8, 3, 0, 0.0, 6, before=(3.0, 0.0)),
+    _UpdateCase(3, 7, 1, 3, 1.0, np.int64(4), before=(1.0, 1.0)),
+    _UpdateCase(4, 5, 0, 2, 0.5, 1, before=(2.0, -2.0)),
+)
+_REWARD_CASES = (
+    _UpdateCase(11, 6, 1, 2, -1.0, 3, before=(2.0, -1.5)),
+    _UpdateCase(12, 8, 4, 1, 0.37, 7, before=(5.0, 2.0)),
+    _UpdateCase(13, 5, 2, 0, 1.0, 4, before=(1.0, 1.0)),
+    _UpdateCase(14, 7, 6, 3, -0.25, 2),
+)
+# (the end or next state 0, the same observation with an ordinary next state)
+_END_CASES = tuple(
+    (_UpdateCase(seed, n, s, a, r, special, before), _UpdateCase(seed, n, s, a, r, regular, before))
+    for seed, n, s, a, r, special, regular, before in (
+        (21, 6, 3, 1, 1.0, None, 4, (0.0, 0.0)),
+        (22, 9, 2, 0, -1.0, None, 5, (4.0, -4.0)),
+        (23, 8, 5, 2, 0.5, 0, 3, (0.0, 0.0)),
+        (24, 7, 1, 3, -1.0, 0, 6, (2.0, -1.0)),
+    ))
+_OTHER_CASES = (
+    _UpdateCase(31, 6, 2, 1, 0.5, 3, before=(2.0, 1.0)),
+    _UpdateCase(32, 8, 1, 2, -1.0, None),
+    _UpdateCase(33, 5, 4, 0, 1.0, 0, before=(1.0, 1.0)),
+)
+_RETURN_CASES = (
+    _UpdateCase(41, 6, 1, 2, 1.0, 3),
+    _UpdateCase(42, 5, 3, 0, -0.5, None, before=(1.0, 0.0)),
+)
+
+
+def _where_did_it_go(case, after):
+    """A hint when the count landed in the wrong place."""
+    before = case.model
+    changed = [tuple(int(i) for i in idx) for idx in np.argwhere(after != before)]
+    counted = [c for c in changed if c[3] == 0 and c[:2] == (case.state, case.action)]
+    if len(counted) > 1:
+        return (f" It changed the counts of {len(counted)} outcomes of this pair; only the "
+                "observed outcome's count changes.")
+    if any(c[3] == 1 and c[:3] == (case.state, case.action, case.outcome) for c in changed) \
+            and not counted:
+        return " The count and the total reward may be swapped: the count goes first."
+    return ""
+
+
+@_prepared
+def check_update_counts_the_outcome(f):
+    """The observed outcome's count grows by exactly one."""
+    for case in _COUNT_CASES:
+        after, _, _ = case.run(f)
+        got = after[case.state, case.action, case.outcome, 0]
+        if not _close(got, case.expected[0]):
+            raise AssertionError(
+                f"after {case.call_text()}, the count in {case.where()} should grow from "
+                f"{_num(case.before[0])} to {_num(case.expected[0])}, but it is {_num(got)}."
+                + _where_did_it_go(case, after))
+
+
+@_prepared
+def check_update_adds_the_reward(f):
+    """The reward is added to the observed outcome's total reward (not stored over it)."""
+    for case in _REWARD_CASES:
+        after, _, _ = case.run(f)
+        got = after[case.state, case.action, case.outcome, 1]
+        if _close(got, case.expected[1]):
+            continue
+        hint = ""
+        if _close(got, case.reward) and not _close(case.before[1], 0.0):
+            hint = " It seems to store the last reward instead of adding it to the total."
+        elif _close(got, case.expected[1] / case.expected[0]):
+            hint = " It seems to store the average reward; the model keeps the total."
+        raise AssertionError(
+            f"after {case.call_text()}, the total reward in {case.where()} should be "
+            f"{_num(case.before[1])} + {_num(case.reward)} = {_num(case.expected[1])}, but it "
+            f"is {_num(got)}.{hint}")
+
+
+@_prepared
+def check_update_end_is_the_last_outcome(f):
+    """The end of an episode (next_state None) is recorded at the last outcome index,
+    n_states, and next state 0 at index 0, just as the function records any other next
+    state (compared with its own result for an ordinary next state)."""
+    for special, regular in _END_CASES:
+        want = regular.entry(f)
+        got = special.entry(f)
+        if _close(got[0], want[0]) and _close(got[1], want[1]) \
+                and not (_close(got[0], special.before[0]) and _close(got[1], special.before[1])):
+            continue
+        if special.next_state is None:
+            raise AssertionError(
+                f"when the episode ends (next_state None) the outcome is the last index, "
+                f"n_states = {special.n_states}: after {special.call_text()}, {special.where()} "
+                f"should change from {_pair(special.before)} the way your function records any "
+                f"other next state (to {_pair(want)}), but it is {_pair(got)}.")
+        raise AssertionError(
+            f"next state 0 is a real state, recorded at index 0 like any other: after "
+            f"{special.call_text()}, {special.where()} should change from {_pair(special.before)} "
+            f"to {_pair(want)}, as it does for other next states, but it is {_pair(got)}.")
+
+
+@_prepared
+def check_update_leaves_other_entries(f):
+    """Only model[state, action, outcome] changes (and it does change)."""
+    changed_something = False
+    for case in _OTHER_CASES:
+        after, _, _ = case.run(f)
+        target = (case.state, case.action, case.outcome)
+        changed_something = changed_something or bool(
+            np.any(after[target] != case.model[target]))
+        differs = after != case.model
+        differs[target] = False
+        if differs.any():
+            s, a, j, _ = (int(i) for i in np.argwhere(differs)[0])
+            raise AssertionError(
+                f"{case.call_text()} must change only {case.where()}, but it also changed "
+                f"model[{s}, {a}, {j}] from {_pair(case.model[s, a, j])} to "
+                f"{_pair(after[s, a, j])}.")
+    if not changed_something:
+        raise AssertionError(
+            f"{_MU} never changed the observed outcome's entry, so leaving the other entries "
+            "alone cannot be credited yet: it must record each observation.")
+
+
+@_prepared
+def check_update_returns_model(f):
+    """The updated model is returned (the same array or an updated copy)."""
+    for case in _RETURN_CASES:
+        model = case.model.copy()
+        returned = _call(f, _MU, (model, case.state, case.action, case.reward,
+                                  case.next_state), case.context())
+        array, problem = _as_array(returned, case.shape)
+        if array is None:
+            raise AssertionError(
+                f"{_MU} must return the model (an array of shape {_shape_text(case.shape)}), "
+                f"but {case.call_text()} returned {problem}."
+                + (" Add `return model` at the end." if returned is None else ""))
+        in_place = bool(np.any(model != case.model))
+        if in_place and not np.array_equal(array, model):
+            raise AssertionError(
+                f"{case.call_text()} updated the model it was given but returned a different "
+                "array; return the model you updated.")
+        if not in_place and np.array_equal(array, case.model):
+            raise AssertionError(
+                f"the model returned by {case.call_text()} is identical to the model passed "
+                "in: it does not contain the new observation.")
+
+
+# ---------------------------------------------------------------------------
+# sample_model_planning: test worlds
+# ---------------------------------------------------------------------------
+
+class _World:
+    """A count model and a value table for planning calls (fresh copies per call).
+
+    ``outcomes[(s, a)]`` lists (outcome index, count, total reward) of each seen pair.
+    """
+
+    def __init__(self, n_states, outcomes, value, alpha, gamma, n_actions=4):
+        self.S, self.A = n_states, n_actions
+        self.alpha, self.gamma = alpha, gamma
+        self.outcomes = outcomes
+        self.model = np.zeros((n_states, n_actions, n_states + 1, 2))
+        for (s, a), entries in outcomes.items():
+            for j, count, total in entries:
+                self.model[s, a, j] = (count, total)
+        self.value = _np_array(value, dtype=float)
+        self.seen = sorted(outcomes)
+
+    def context(self, k):
+        return (f"with k={k} on a model of {self.S} states and {self.A} actions where "
+                f"{len(self.seen)} state-action pair{'s have' if len(self.seen) > 1 else ' has'} "
+                "been seen")
+
+    def run(self, func, k, value=None):
+        """(value table produced, model argument after the call, returned object)."""
+        model = self.model.copy()
+        value = self.value.copy() if value is None else _np_array(value, dtype=float)
+        params = {"k": k, "alpha": self.alpha, "gamma": self.gamma}
+        returned = _call(func, _PL, (model, value, params), self.context(k))
+        table = _result(returned, value, (self.S, self.A), _PL, "value table", self.context(k))
+        return table, model, returned
+
+    def changed(self, table, before=None):
+        before = self.value if before is None else before
+        return [(int(s), int(a)) for s, a in np.argwhere(table != before)]
+
+    def target(self, s, a, j, value=None):
+        """Q-learning target of outcome j of pair (s, a)."""
+        value = self.value if value is None else value
+        count, total = self.model[s, a, j]
+        boot = 0.0 if j == self.S else float(value[j].max())
+        return total / count + self.gamma * boot
+
+    def updated(self, s, a, j):
+        v = self.value[s, a]
+        return v + self.alpha * (self.target(s, a, j) - v)
+
+
+def _make_world(seed, n_states, spec, alpha=None, gamma=None):
+    """``spec``: {(s, a): [(outcome, count, total reward), ...]}. Values are random
+    non-integers, redrawn until every possible update changes its entry by at least 0.01
+    and the outcomes of each pair give values at least 0.01 apart."""
+    rng = _Random(seed)
+    alpha = alpha if alpha is not None else rng.choice((0.25, 0.3, 0.5, 0.7))
+    gamma = gamma if gamma is not None else rng.choice((0.5, 0.8, 0.9))
+    while True:
+        value = [[rng.uniform(-2.0, 2.0) for _ in range(4)] for _ in range(n_states)]
+        world = _World(n_states, spec, value, alpha, gamma)
+        ok = True
+        for (s, a), entries in spec.items():
+            results = [world.updated(s, a, j) for j, _, _ in entries]
+            ok = ok and all(abs(r - world.value[s, a]) > 0.01 for r in results)
+            ok = ok and all(abs(x - y) > 0.01 for i, x in enumerate(results)
+                            for y in results[i + 1:])
+        if ok:
+            return world
+
+
+def _single_outcome_spec(seed, n_states, pairs, end_fraction=0.3, sinks=None):
+    """Each pair has one outcome seen 1 to 5 times with a total reward."""
+    rng = _Random(seed)
+    spec = {}
+    for s, a in pairs:
+        count = rng.randrange(1, 6)
+        end = rng.random() < end_fraction
+        j = n_states if end else rng.choice(sinks if sinks else range(n_states))
+        spec[s, a] = [(j, count, count * rng.choice((-1.0, 0.0, 1.0)) + rng.choice((0.0, 0.5)))]
+    return spec
+
+
+def _random_pairs(seed, n_states, fraction):
+    rng = _Random(seed)
+    pairs = [(s, a) for s in range(n_states) for a in range(4) if rng.random() < fraction]
+    return pairs
+
+
+_W_MIXED = _make_world(101, 8, {
+    **_single_outcome_spec(1101, 8, _random_pairs(2101, 8, 0.4)),
+    (7, 3): [(2, 3, 3.0), (5, 1, -1.0), (8, 2, 1.0)],
+})
+_W_MIXED_B = _make_world(102, 10, _single_outcome_spec(1102, 10, _random_pairs(2102, 10, 0.35)))
+# Seen pairs lead only to states with no seen pair (or end): updates cannot interact,
+# so every updated value is one to a few updates of its own pair.
+_W_RULE = (
+    _make_world(111, 8, _single_outcome_spec(
+        1111, 8, [(0, 1), (0, 3), (1, 0), (1, 2), (2, 2), (3, 0), (3, 1), (3, 3)],
+        end_fraction=0.35, sinks=[4, 5, 6, 7])),
+    _make_world(112, 10, {
+        (1, 0): [(6, 4, 2.0)], (2, 3): [(10, 3, 3.0)], (3, 1): [(0, 2, -1.0)],
+        (5, 2): [(8, 5, 0.0)], (7, 1): [(10, 1, -1.0)], (9, 0): [(4, 2, 1.5)]}),
+)
+# One seen pair with several outcomes: every pair scheme draws it, so the value
+# after one update tells which outcome was drawn.
+_OUTCOME_COUNTS = ((2, 5, 2.5), (3, 2, -2.0), (4, 1, 1.0), (6, 2, 0.0))   # 6 = the end
+_W_OUTCOMES = _make_world(121, 6, {(0, 1): list(_OUTCOME_COUNTS)}, alpha=0.5, gamma=0.8)
+# Pair sampling: U1 separates the two accepted schemes; in U2 they coincide.
+_W_UNIFORM = (
+    _make_world(131, 8, _single_outcome_spec(
+        1131, 8, [(0, 2), (1, 0), (1, 1), (1, 3), (3, 0), (3, 1), (3, 2), (3, 3), (4, 1),
+                  (6, 0), (6, 2)])),
+    _make_world(132, 6, _single_outcome_spec(1132, 6, [(0, 1), (1, 3), (2, 0), (3, 2), (5, 1)])),
+)
+_UNIFORM_CALLS = 3000
+_OUTCOME_CALLS = 3000
+_ALPHA = 1e-10
+_SCHEMES = ("uniform over seen pairs",
+            "uniform over seen states, then over that state's seen actions")
+
+
+def _value_text(world, s, a, table):
+    return f"value[{s}, {a}] from {_num(world.value[s, a])} to {_num(table[s, a])}"
+
+
+# ---------------------------------------------------------------------------
+# sample_model_planning: checks
+# ---------------------------------------------------------------------------
+
+@_prepared
+def check_planning_returns_value_table(f):
+    """The updated value table is returned, with the table's shape."""
+    for world in (_W_MIXED, _W_MIXED_B):
+        model = world.model.copy()
+        value = world.value.copy()
+        params = {"k": 3, "alpha": world.alpha, "gamma": world.gamma}
+        returned = _call(f, _PL, (model, value, params), world.context(3))
+        array, problem = _as_array(returned, (world.S, world.A))
+        if array is None:
+            raise AssertionError(
+                f"{_PL} must return the value table (an array of shape "
+                f"{_shape_text((world.S, world.A))}), but when called {world.context(3)} it "
+                f"returned {problem}." + (" Add `return value` at the end."
+                                           if returned is None else ""))
+        in_place = bool(np.any(value != world.value))
+        if in_place and not np.array_equal(array, value):
+            raise AssertionError(
+                f"your {_PL} updated the value table it was given but returned a different "
+                "table; return the table you updated.")
+        if not in_place and np.array_equal(array, world.value):
+            raise AssertionError(
+                f"the value table returned by {_PL} {world.context(3)} is identical to the "
+                "table passed in: it must contain the k planning updates.")
+
+
+@_prepared
+def check_planning_k_zero_changes_nothing(f):
+    """With k=0 no value changes (and with k=2 some value does)."""
+    for world in (_W_MIXED, _W_MIXED_B):
+        table, _, _ = world.run(f, 0)
+        changed = world.changed(table)
+        if changed:
+            s, a = changed[0]
+            raise AssertionError(
+                f"with k=0 planning must make no update, but it changed "
+                f"{_value_text(world, s, a, table)}.")
+    table, _, _ = _W_MIXED.run(f, 2)
+    if not _W_MIXED.changed(table):
+        raise AssertionError(
+            f"{_PL} did not change the value table with k=2 either: with k > 0 it must update "
+            "values, so 'k=0 changes nothing' cannot be credited yet.")
+
+
+@_prepared
+def check_planning_leaves_model_unchanged(f):
+    """Planning reads the model but never modifies it."""
+    updated = False
+    for world in (_W_MIXED, _W_MIXED_B, _W_OUTCOMES):
+        for _ in range(3):
+            table, model, _ = world.run(f, 4)
+            updated = updated or bool(world.changed(table))
+            if tuple(np.shape(model)) != world.model.shape:
+                raise AssertionError(
+                    f"planning must not modify the model, but after a call {world.context(4)} "
+                    f"the model's shape changed to {_shape_text(np.shape(model))}.")
+            differs = np.argwhere(~((model == world.model) | (np.isnan(model)
+                                                            & np.isnan(world.model))))
+            if len(differs):
+                s, a, j, _ = (int(i) for i in differs[0])
+                raise AssertionError(
+                    f"planning must not modify the model, but after a call {world.context(4)}, "
+                    f"model[{s}, {a}, {j}] changed from {_pair(world.model[s, a, j])} to "
+                    f"{_pair(model[s, a, j])}.")
+    if not updated:
+        raise AssertionError(
+            f"{_PL} never changed the value table, so leaving the model alone cannot be "
+            "credited yet: with k > 0 planning must update values.")
+
+
+@_prepared
+def check_planning_updates_only_seen_pairs(f):
+    """Every update is on a pair with at least one count."""
+    seen_update = False
+    for world in (_W_MIXED, _W_MIXED_B):
+        for _ in range(20):
+            table, _, _ = world.run(f, 5)
+            for s, a in world.changed(table):
+                if (s, a) not in world.outcomes:
+                    raise AssertionError(
+                        f"planning updated a state-action pair that was never seen: it changed "
+                        f"{_value_text(world, s, a, table)}, but every count of state {s}, "
+                        f"action {a} is 0. Draw only pairs with at least one count.")
+                seen_update = True
+    if not seen_update:
+        raise AssertionError(
+            f"{_PL} never changed the value of a seen pair (k=5, 40 calls), so this property "
+            "cannot be credited: planning must update seen pairs.")
+
+
+@_prepared
+def check_planning_makes_k_updates(f):
+    """k=1 updates exactly one pair; a call with k updates never touches more than k,
+    and a pair seen once, alone in its model, is updated k times by one call."""
+    for world in (_W_MIXED, _W_MIXED_B):
+        for _ in range(10):
+            changed = world.changed(world.run(f, 1)[0])
+            if len(changed) != 1:
+                raise AssertionError(
+                    f"with k=1 planning must update exactly one state-action pair, but one call "
+                    f"{world.context(1)} changed {len(changed)} values.")
+        for k in (3, 5):
+            for _ in range(6):
+                changed = world.changed(world.run(f, k)[0])
+                if not changed or len(changed) > k:
+                    raise AssertionError(
+                        f"with k={k} planning makes {k} updates, so it changes between 1 and {k} "
+                        f"values, but one call {world.context(k)} changed {len(changed)}.")
+    single = _make_world(141, 3, {(0, 0): [(0, 1, 0.4)]}, alpha=0.5, gamma=0.9)
+    for m in (2, 4):
+        direct = single.run(f, m)[0][0, 0]
+        chained = single.value.copy()
+        for _ in range(m):
+            chained = single.run(f, 1, chained)[0]
+        if not _close(direct, chained[0, 0]):
+            raise AssertionError(
+                f"on a model with one seen pair (state 0, action 0, back to state 0), one call "
+                f"with k={m} must give the same value as {m} calls with k=1 in a row: the k "
+                f"updates are applied one after the other. One call gave value[0, 0] = "
+                f"{_num(direct)}; {m} calls gave {_num(chained[0, 0])}.")
+
+
+def _rule_message(world, s, a, got):
+    entries = world.outcomes[s, a]
+    j, count, total = entries[0]
+    v0 = world.value[s, a]
+    want = world.updated(s, a, j)
+    lead = (f"planning set value[{s}, {a}] to {_num(got)}, but the only outcome of state {s}, "
+            f"action {a} was seen {count} time{'s' if count > 1 else ''} with total reward "
+            f"{_num(total)} (average {_num(total / count)})")
+    if j == world.S:
+        return (lead + f" and it ends the episode, so a Q-learning update of {_num(v0)} gives "
+                f"{_num(want)}: value + alpha * (average reward - value) with alpha = "
+                f"{world.alpha}; after the end there is nothing to bootstrap from.")
+    return (lead + f" and it leads to state {j}, so a Q-learning update of {_num(v0)} gives "
+            f"{_num(want)}: value + alpha * (average reward + gamma * max(value[{j}]) - value) "
+            f"with alpha = {world.alpha}, gamma = {world.gamma}, max(value[{j}]) = "
+            f"{_num(world.value[j].max())}.")
+
+
+@_prepared
+def check_planning_q_learning_update(f):
+    """Each update is Q-learning with the outcome's average reward (total / count), its
+    next state (none after the end), alpha and gamma."""
+    judged = 0
+    for world in _W_RULE:
+        for _ in range(15):
+            table, _, _ = world.run(f, 3)
+            for s, a in world.changed(table):
+                if (s, a) not in world.outcomes:
+                    continue                       # judged by another check
+                j = world.outcomes[s, a][0][0]
+                v, target = world.value[s, a], world.target(s, a, j)
+                options = []
+                for _ in range(3):
+                    v = v + world.alpha * (target - v)
+                    options.append(v)
+                judged += 1
+                if not any(_close(table[s, a], o) for o in options):
+                    raise AssertionError(_rule_message(world, s, a, table[s, a]))
+    if not judged:
+        raise AssertionError(
+            f"{_PL} never changed the value of a seen pair, so its update rule could not be "
+            "checked.")
+
+
+def _union_beta(n_cells):
+    return _ALPHA / (2 * n_cells)
+
+
+def _outside(counts, n, probabilities, beta):
+    """Indices whose count falls outside the exact binomial acceptance interval."""
+    bad = []
+    for i, (c, p) in enumerate(zip(counts, probabilities)):
+        lo, hi = acceptance_interval(n, p, beta)
+        if not lo <= c <= hi:
+            bad.append((i, lo, hi))
+    return bad
+
+
+@_prepared
+def check_planning_draws_outcomes_by_count(f):
+    """Outcomes are drawn with probability count / total count (statistical, false
+    failure below 1e-10)."""
+    world = _W_OUTCOMES
+    # What the function itself gives for each outcome alone (same count and total), so
+    # that an error in the update rule is not mistaken for an error in the drawing.
+    results = []
+    for outcome in _OUTCOME_COUNTS:
+        alone = _World(world.S, {(0, 1): [outcome]}, world.value, world.alpha, world.gamma)
+        results.append(float(alone.run(f, 1)[0][0, 1]))
+    if any(abs(x - y) < 1e-9 or x != x for i, x in enumerate(results) for y in results[i + 1:]):
+        results = [world.updated(0, 1, j) for j, _, _ in _OUTCOME_COUNTS]
+    counts = [0] * len(results)
+    for _ in range(_OUTCOME_CALLS):
+        table = world.run(f, 1)[0]
+        got = table[0, 1]
+        distances = [abs(got - r) for r in results]
+        counts[distances.index(min(distances))] += 1
+    total = sum(c for _, c, _ in _OUTCOME_COUNTS)
+    probabilities = [c / total for _, c, _ in _OUTCOME_COUNTS]
+    bad = _outside(counts, _OUTCOME_CALLS, probabilities, _union_beta(len(probabilities)))
+    if bad:
+        i, lo, hi = bad[0]
+        j, c, _ = _OUTCOME_COUNTS[i]
+        name = "the end of the episode" if j == world.S else f"next state {j}"
+        seen = ", ".join(
+            f"{'the end' if jj == world.S else f'state {jj}'} {cc} times"
+            for (jj, cc, _) in _OUTCOME_COUNTS)
+        drawn = ", ".join(
+            f"{'the end' if jj == world.S else f'state {jj}'} {n}"
+            for (jj, _, _), n in zip(_OUTCOME_COUNTS, counts))
+        raise AssertionError(
+            f"planning does not draw outcomes in proportion to their counts. The only seen pair "
+            f"(state 0, action 1) led to {seen}; in {_OUTCOME_CALLS} calls with k=1, {name} "
+            f"(probability {c}/{total}) should be drawn {lo} to {hi} times, but it was drawn "
+            f"{counts[i]} times (all draws: {drawn}). (A correct implementation falls outside "
+            "these ranges less than once in a billion runs.)")
+
+
+def _scheme_probabilities(world):
+    per_state = {}
+    for s, _ in world.seen:
+        per_state[s] = per_state.get(s, 0) + 1
+    n = len(world.seen)
+    return {_SCHEMES[0]: [1.0 / n] * n,
+            _SCHEMES[1]: [1.0 / (len(per_state) * per_state[s]) for s, _ in world.seen]}
+
+
+@_prepared
+def check_planning_samples_pairs_uniformly(f):
+    """Pairs are drawn uniformly over seen pairs, or uniformly over seen states then
+    their seen actions (statistical, false failure below 1e-10)."""
+    beta = _union_beta(sum(len(w.seen) for w in _W_UNIFORM))
+    data = []
+    for world in _W_UNIFORM:
+        index = {pair: i for i, pair in enumerate(world.seen)}
+        counts = [0] * len(world.seen)
+        for _ in range(_UNIFORM_CALLS):
+            changed = world.changed(world.run(f, 1)[0])
+            if len(changed) != 1 or changed[0] not in index:
+                raise AssertionError(
+                    f"to check how planning draws pairs, each call with k=1 must update exactly "
+                    f"one seen pair, but one call {world.context(1)} changed {len(changed)} "
+                    "values, so the drawing could not be checked.")
+            counts[index[changed[0]]] += 1
+        data.append((world, counts))
+    failures = {}
+    for scheme in _SCHEMES:
+        failures[scheme] = [(world, counts, bad) for world, counts in data
+                            for bad in [_outside(counts, _UNIFORM_CALLS,
+                                                 _scheme_probabilities(world)[scheme], beta)]
+                            if bad]
+        if not failures[scheme]:
+            return
+    world, counts, bad = failures[_SCHEMES[0]][0]
+    i, lo, hi = bad[0]
+    s, a = world.seen[i]
+    listing = ", ".join(f"({ss}, {aa}): {c}" for (ss, aa), c in zip(world.seen, counts))
+    raise AssertionError(
+        f"planning does not draw the seen state-action pairs uniformly. In {_UNIFORM_CALLS} "
+        f"calls with k=1 on a model with {len(world.seen)} seen pairs, the pair (state {s}, "
+        f"action {a}) was updated {counts[i]} times, but {lo} to {hi} times if drawing "
+        f"{_SCHEMES[0]}, and it also fails the other accepted scheme ({_SCHEMES[1]}). Updates "
+        f"per seen pair (state, action): {listing}. (A correct implementation falls outside "
+        "these ranges less than once in a billion runs.)")
+
+
+def false_failure_bounds():
+    """Exact union-bound false-failure probabilities of the two statistical checks,
+    (outcome draws, pair sampling), each to compare with 1e-9."""
+    def tails(n, probabilities, beta):
+        total = 0.0
+        for p in probabilities:
+            lo, hi = acceptance_interval(n, p, beta)
+            total += (float(_bdtr(lo - 1, n, p)) if lo > 0 else 0.0)
+            total += 1.0 if hi + 1 <= 0 else float(_bdtrc(hi, n, p))
+        return total
+
+    count_total = sum(c for _, c, _ in _OUTCOME_COUNTS)
+    outcome_p = [c / count_total for _, c, _ in _OUTCOME_COUNTS]
+    outcomes = tails(_OUTCOME_CALLS, outcome_p, _union_beta(len(outcome_p)))
+    beta = _union_beta(sum(len(w.seen) for w in _W_UNIFORM))
+    pairs = max(sum(tails(_UNIFORM_CALLS, _scheme_probabilities(w)[scheme], beta)
+                    for w in _W_UNIFORM) for scheme in _SCHEMES)
+    return outcomes, pairs
+
+
+# ---------------------------------------------------------------------------
+# The check lists
+# ---------------------------------------------------------------------------
+
+CHECKS = {
+    _MU: [
+        Check("sample_model_update_counts_the_outcome", 1.0,
+              "the observed outcome's count grows by one", check_update_counts_the_outcome),
+        Check("sample_model_update_adds_the_reward", 1.0,
+              "the reward is added to the outcome's total reward", check_update_adds_the_reward),
+        Check("sample_model_update_end_is_the_last_outcome", 0.5,
+              "the end of an episode is recorded at index n_states, next state 0 at index 0",
+              check_update_end_is_the_last_outcome),
+        Check("sample_model_update_leaves_other_entries", 1.0,
+              "no other entry of the model changes", check_update_leaves_other_entries),
+        Check("sample_model_update_returns_model", 0.5,
+              "the updated model is returned", check_update_returns_model),
+    ],
+    _PL: [
+        Check("sample_model_planning_returns_value_table", 0.5,
+              "the updated value table is returned", check_planning_returns_value_table),
+        Check("sample_model_planning_k_zero_changes_nothing", 0.5,
+              "with k=0 no value changes", check_planning_k_zero_changes_nothing),
+        Check("sample_model_planning_leaves_model_unchanged", 0.5,
+              "planning does not modify the model", check_planning_leaves_model_unchanged),
+        Check("sample_model_planning_updates_only_seen_pairs", 0.5,
+              "only pairs with at least one count are updated",
+              check_planning_updates_only_seen_pairs),
+        Check("sample_model_planning_makes_k_updates", 0.5,
+              "exactly k updates, one after another", check_planning_makes_k_updates),
+        Check("sample_model_planning_q_learning_update", 1.0,
+              "each update is Q-learning with the outcome's average reward and next state",
+              check_planning_q_learning_update),
+        Check("sample_model_planning_draws_outcomes_by_count", 1.0,
+              "outcomes are drawn with probability count / total count",
+              check_planning_draws_outcomes_by_count),
+        Check("sample_model_planning_samples_pairs_uniformly", 0.5,
+              "seen pairs are drawn uniformly", check_planning_samples_pairs_uniformly),
+    ],
+}

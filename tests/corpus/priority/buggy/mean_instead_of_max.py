@@ -1,0 +1,8 @@
+# expect-fail: priority_positive_error, priority_negative_error
+import numpy as np
+
+
+def priority(model, value, state, action, params):
+    reward, next_state = model[state, action]
+    target = reward if np.isnan(next_state) else reward + params["gamma"] * value[int(next_state)].mean()
+    return abs(target - value[state, action])

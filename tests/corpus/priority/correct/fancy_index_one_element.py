@@ -1,0 +1,10 @@
+import numpy as np
+
+
+def priority(model, value, state, action, params):
+    # value[[state], [action]] is an array holding one number, so is the answer
+    reward, next_state = model[state, action]
+    future = 0.0
+    if not np.isnan(next_state):
+        future = params["gamma"] * sorted(value[int(next_state)])[-1]
+    return np.abs(reward + future - value[[state], [action]])

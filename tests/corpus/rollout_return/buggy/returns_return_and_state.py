@@ -1,0 +1,16 @@
+# expect-fail: rollout_returns_a_number, rollout_discounted_rewards, rollout_bootstraps_at_the_end, rollout_stops_at_episode_end, rollout_stops_at_untried_pair
+import numpy as np
+
+
+def rollout_return(model, state, actions, gamma, state_values):
+    total, discount = 0.0, 1.0
+    for action in actions:
+        reward, next_state = model[state, action]
+        if np.isnan(reward):
+            break
+        total += discount * reward
+        discount *= gamma
+        if np.isnan(next_state):
+            return total, None
+        state = int(next_state)
+    return total + discount * state_values[state], state
