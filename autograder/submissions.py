@@ -56,10 +56,10 @@ def write_submission(folder, student, name, sources, notebooks=STUDENT_NOTEBOOKS
     return path
 
 
-def write_correct_submissions(folder, student, notebooks=STUDENT_NOTEBOOKS):
-    """A full set of four correct notebooks for `student`."""
+def write_correct_submissions(folder, student, notebooks=STUDENT_NOTEBOOKS, names=NOTEBOOKS):
+    """Correct notebooks `names` (by default every course notebook) for `student`."""
     sources = reference_sources()
-    return [write_submission(folder, student, name, sources, notebooks) for name in NOTEBOOKS]
+    return [write_submission(folder, student, name, sources, notebooks) for name in names]
 
 
 EXAMPLE_BUGS = {
