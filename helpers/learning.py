@@ -49,19 +49,20 @@ def q_learning(state, action, reward, next_state, value, params):
         max_value = 0
     else:
         row = value[int(next_state)].tolist()
-        total = sum(row)
-        if total != total:  # a NaN in the row (or inf - inf): NumPy's rule
-            max_value = _row_max(row)
-        elif len(row) == 4:  # the usual four actions: max(row)'s comparisons, unrolled
+        try:  # the usual four actions: max(row)'s comparisons, unrolled
             max_value, a1, a2, a3 = row
+        except ValueError:  # another number of actions
+            max_value = _row_max(row)
+        else:
             if a1 > max_value:
                 max_value = a1
             if a2 > max_value:
                 max_value = a2
             if a3 > max_value:
                 max_value = a3
-        else:
-            max_value = max(row)
+            total = max_value + a1 + a2 + a3
+            if total != total:  # a NaN in the row (or inf - inf): NumPy's rule
+                max_value = _row_max(row)
     delta = reward + gamma * max_value - prev_value
     value[s, a] = prev_value + alpha * delta
     return value
