@@ -133,3 +133,11 @@ def test_questions_have_the_contract_names_and_points():
         graded = [q for q, points, manual in masters.questions(name) if points and not manual]
         manual = [q for q, points, is_manual in masters.questions(name) if is_manual]
         assert graded and manual, f"{name} has graded work and a written question of its own"
+
+
+@pytest.mark.parametrize("name", masters.NOTEBOOKS)
+def test_masters_hold_no_control_characters(name):
+    """A LaTeX command such as \\approx written in a plain Python string loses its
+    backslash (\\a is a bell character) and shows up broken in the notebook."""
+    for cell in nbformat.read(masters.master_path(name), as_version=4).cells:
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", cell.source), cell.source[:80]
