@@ -11,7 +11,7 @@ import time
 import nbformat
 import pytest
 
-from autograder.masters import CORE_NOTEBOOKS, NOTEBOOKS, questions
+from autograder.masters import CORE_NOTEBOOKS, questions
 from autograder.submissions import (EXAMPLE_BUGS, fill_notebook, reference_sources,
                                     write_correct_submissions, write_submission)
 from conftest import ROOT
@@ -259,7 +259,7 @@ def test_an_interrupted_run_keeps_the_previous_gradebook_and_resumes(batch, tmp_
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
     assert all(p.stat().st_mtime_ns == t for p, t in finished.items()), "finished ones not regraded"
     assert len(list(csv.DictReader((target / "gradebook.csv").open()))) == 2 * sum(
-        len(questions(n)) for n in NOTEBOOKS)
+        len(questions(n)) for n in CORE_NOTEBOOKS)
 
 
 def test_every_row_of_the_gradebook_has_a_score_in_range_and_an_expected_status(batch):
