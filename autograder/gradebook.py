@@ -98,13 +98,17 @@ def summary(rows):
         submissions.setdefault((row.student, row.notebook), row.status)
     graded = sum(status.startswith("graded") for status in submissions.values())
     timed_out = sum(status.startswith("timed out") for status in submissions.values())
-    lines = [f"submissions: {len(submissions)}  graded: {graded}  timed out: {timed_out}  "
-             f"failed: {len(submissions) - graded - timed_out}", "",
-             f"{'notebook':<22}{'question':<26}{'mean':>8}{'max':>6}"]
     by_question = {}
     for row in rows:
         if row.question and row.status != MANUAL_STATUS:
             by_question.setdefault((row.notebook, row.question, row.max_score), []).append(row.score)
+    # columns as wide as their longest entry, plus two spaces
+    width_nb = max([len("notebook")] + [len(nb) for nb, _, _ in by_question]) + 2
+    width_q = max([len("question")] + [len(q) for _, q, _ in by_question]) + 2
+    lines = [f"submissions: {len(submissions)}  graded: {graded}  timed out: {timed_out}  "
+             f"failed: {len(submissions) - graded - timed_out}", "",
+             f"{'notebook':<{width_nb}}{'question':<{width_q}}{'mean':>8}{'max':>6}"]
     for (notebook, question, max_score), scores in sorted(by_question.items()):
-        lines.append(f"{notebook:<22}{question:<26}{mean(scores):>8.2f}{_number(max_score):>6}")
+        lines.append(f"{notebook:<{width_nb}}{question:<{width_q}}{mean(scores):>8.2f}"
+                     f"{_number(max_score):>6}")
     return "\n".join(lines)

@@ -150,3 +150,13 @@ def test_rerun_resumes_without_regrading_and_gives_the_same_gradebook(batch):
     assert (out / "gradebook.csv").read_text() == before
     assert cached == {p: p.stat().st_mtime_ns for p in (out / "results").rglob("*.json")}
     assert all(json.loads(p.read_text())["key"] for p in cached)
+
+
+def test_summary_columns_stay_apart_for_long_notebook_and_question_names():
+    from autograder import gradebook
+    rows = [gradebook.Row("ann", "08_decision_time_planning", "a_rather_long_question_name_here",
+                          1.0, 2.0, "graded")]
+    header, line = gradebook.summary(rows).splitlines()[-2:]
+    assert line.split() == ["08_decision_time_planning", "a_rather_long_question_name_here",
+                            "1.00", "2"]
+    assert header.index("question") == line.index("a_rather_long")
