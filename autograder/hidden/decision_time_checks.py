@@ -14,19 +14,15 @@ dot product or a recursion all pass. Every check seeds ``np.random`` and ``rando
 first. When a wrong answer equals what a typical mistake would give, the message says so.
 """
 
-import functools
 import math
 import random
-import warnings
 
 import numpy as np
 
-from dynaq_checks import Check, run_checks  # noqa: F401  (run_checks: for the hidden tests)
+from dynaq_checks import Check, call_student, run_checks, seeded  # noqa: F401  (run_checks: for the hidden tests)
 
 _np_array = np.array
 _np_asarray = np.asarray
-_np_seed = np.random.seed
-_py_seed = random.seed
 _Random = random.Random
 _NAN = float("nan")
 _INF = float("inf")
@@ -36,31 +32,7 @@ _RR = "rollout_return"
 _UCB = "ucb_score"
 
 
-def _prepared(check_function):
-    """Seed the global generators and silence warnings around one check."""
-    @functools.wraps(check_function)
-    def run(student_function):
-        _np_seed(SEED)
-        _py_seed(SEED)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return check_function(student_function)
-    return run
-
-
-def _call(func, fname, args, context):
-    """Call the student's function; turn any exception into a plain message."""
-    try:
-        return func(*args)
-    except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
-        try:
-            text = " ".join(str(error).split())
-        except Exception:  # noqa: BLE001
-            text = ""
-        if len(text) > 200:
-            text = text[:197] + "..."
-        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
-        raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
+_prepared = seeded(SEED)
 
 
 def _as_number(result):
@@ -212,7 +184,7 @@ class _RolloutCase:
         model = _np_array(self.model, dtype=float)
         actions = _np_array(self.actions, dtype=int) if self.as_array else list(self.actions)
         values = _np_array(self.values, dtype=float)
-        result = _call(func, _RR, (model, self.state, actions, self.gamma, values), self.context())
+        result = call_student(func, _RR, (model, self.state, actions, self.gamma, values), self.context())
         return _as_number(result)
 
     def mistake_hint(self, got):
@@ -361,7 +333,7 @@ def _ucb_hint(args, got):
 
 def _check_ucb_cases(f, cases, rule):
     for args in cases:
-        result = _call(f, _UCB, args, f"as {_ucb_text(args)}")
+        result = call_student(f, _UCB, args, f"as {_ucb_text(args)}")
         got, problem = _as_number(result)
         if problem is not None:
             raise AssertionError(f"{_UCB} must return one number, but {_ucb_text(args)} "

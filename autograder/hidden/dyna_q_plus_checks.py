@@ -20,22 +20,18 @@ Decisions
   except the reused uniformity check (false-failure odds below 1e-10).
 """
 
-import functools
 import math
 import random
-import warnings
 
 import numpy as np
 
 import dynaq_checks
-from dynaq_checks import Check, run_checks  # noqa: F401  (run_checks: the tests' entry point)
+from dynaq_checks import Check, call_student, run_checks, seeded  # noqa: F401  (run_checks: the tests' entry point)
 
 _np_array = np.array
 _np_asarray = np.asarray
 _np_zeros = np.zeros
 _NDARRAY = np.ndarray
-_np_seed = np.random.seed
-_py_seed = random.seed
 _Random = random.Random
 _isnan = math.isnan
 _sqrt = math.sqrt
@@ -45,16 +41,7 @@ SEED = 24680
 _FN = "dyna_q_plus_planning"
 
 
-def _prepared(check_function):
-    """Seed the global generators and silence warnings around one check."""
-    @functools.wraps(check_function)
-    def run(student_function):
-        _np_seed(SEED)
-        _py_seed(SEED)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return check_function(student_function)
-    return run
+_prepared = seeded(SEED)
 
 
 # ---------------------------------------------------------------------------
@@ -108,21 +95,6 @@ def _num(x):
     if x == int(x) and abs(x) < 1e6:
         return f"{int(x)}.0"
     return f"{x:.6g}"
-
-
-def _call(func, args, context):
-    """Call the student's function; turn any exception into a plain message."""
-    try:
-        return func(*args)
-    except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
-        try:
-            text = " ".join(str(error).split())
-        except Exception:  # noqa: BLE001
-            text = ""
-        if len(text) > 200:
-            text = text[:197] + "..."
-        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
-        raise AssertionError(f"your {_FN} raised {detail} when called {context}.") from None
 
 
 def _as_table(obj, shape):
@@ -188,7 +160,7 @@ class _BonusWorld:
     def run(self, func, k):
         """(value table produced, model argument after, elapsed argument after)."""
         model, value, elapsed = self._model.copy(), self._value.copy(), self._elapsed.copy()
-        returned = _call(func, (model, value, elapsed, self.params(k)), self.context(k))
+        returned = call_student(func, _FN, (model, value, elapsed, self.params(k)), self.context(k))
         table = _as_table(returned, (self.S, self.A))
         if table is None:
             table = _as_table(value, (self.S, self.A))

@@ -5,6 +5,8 @@ autograder zip and imported by the hidden tests as ``import dynaq_checks``.
 
 Public API
     Check                  name, points, description, func(student_function)
+    seeded(seed)           decorator: a check runs with seeded generators, no warnings
+    call_student(f, ...)   call a student's function; a crash becomes a plain message
     MODEL_UPDATE_CHECKS    ordered checks of ``dyna_q_model_update`` (4 points)
     PLANNING_CHECKS        ordered checks of ``dyna_q_planning`` (6 points)
     run_checks(checks, f)  -> list of (name, points, earned, message)
@@ -84,16 +86,22 @@ def run_checks(checks, func):
 # Small pure-Python helpers
 # ---------------------------------------------------------------------------
 
-def _prepared(check_function):
-    """Seed the global generators and silence warnings around one check."""
-    @functools.wraps(check_function)
-    def run(student_function):
-        _np_seed(SEED)
-        _py_seed(SEED)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return check_function(student_function)
-    return run
+def seeded(seed):
+    """Decorator for a check: seed the global generators with `seed` and silence
+    warnings around it (shared with the bonus notebooks' check modules)."""
+    def prepare(check_function):
+        @functools.wraps(check_function)
+        def run(student_function):
+            _np_seed(seed)
+            _py_seed(seed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return check_function(student_function)
+        return run
+    return prepare
+
+
+_prepared = seeded(SEED)
 
 
 def _same(x, y):
@@ -142,8 +150,9 @@ def _entry(entry):
     return f"(reward {_num(entry[0])}, next state {_state(entry[1])})"
 
 
-def _call(func, fname, args, context):
-    """Call the student's function; turn any exception into a plain message."""
+def call_student(func, fname, args, context):
+    """Call the student's function `fname`; turn any exception into a plain message
+    (shared with the bonus notebooks' check modules)."""
     try:
         return func(*args)
     except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
@@ -249,7 +258,7 @@ class _UpdateCase:
     def run(self, func, model=None):
         """(effective model as nested list, returned object, argument after the call)."""
         model = self.fresh() if model is None else model
-        returned = _call(func, _MU, (model, self.state, self.action, self.reward,
+        returned = call_student(func, _MU, (model, self.state, self.action, self.reward,
                                      self.next_state), self.context())
         nested, problem = _to_nested(returned, self.shape)
         if nested is None:
@@ -398,7 +407,7 @@ def check_model_update_returns_model(f):
     """The function returns the updated model (the same array or an updated copy)."""
     for case in _RETURN_CASES:
         model = case.fresh()
-        returned = _call(f, _MU, (model, case.state, case.action, case.reward,
+        returned = call_student(f, _MU, (model, case.state, case.action, case.reward,
                                   case.next_state), case.context())
         nested, problem = _to_nested(returned, case.shape)
         if nested is None:
@@ -455,7 +464,7 @@ class _World:
         model = self._model.copy()
         value = self._value.copy() if value is None else _np_array(value, dtype=float)
         params = {"k": k, "alpha": self.alpha, "gamma": self.gamma}
-        returned = _call(func, _PL, (model, value, params), self.context(k))
+        returned = call_student(func, _PL, (model, value, params), self.context(k))
         return returned, model, value
 
     def table_after(self, func, k, value=None):

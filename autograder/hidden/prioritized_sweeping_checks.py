@@ -24,21 +24,17 @@ Decisions
   asked about only in the terminal check.
 """
 
-import functools
 import math
 import random
-import warnings
 
 import numpy as np
 
-from dynaq_checks import Check, run_checks
+from dynaq_checks import Check, call_student, run_checks, seeded
 
 # captured at import time, before a notebook can rebind them
 _np_array = np.array
 _np_asarray = np.asarray
 _NDARRAY = np.ndarray
-_np_seed = np.random.seed
-_py_seed = random.seed
 _Random = random.Random
 _isnan = math.isnan
 _NAN = float("nan")
@@ -54,16 +50,7 @@ __all__ = ["CHECKS", "Check", "run_checks"]
 # Small helpers
 # ---------------------------------------------------------------------------
 
-def _prepared(check_function):
-    """Seed the global generators and silence warnings around one check."""
-    @functools.wraps(check_function)
-    def run(student_function):
-        _np_seed(SEED)
-        _py_seed(SEED)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return check_function(student_function)
-    return run
+_prepared = seeded(SEED)
 
 
 def _close(x, y):
@@ -94,21 +81,6 @@ def _operand(x):
 def _next(x):
     """A model's next state: an index, or NaN for terminal."""
     return "NaN (terminal)" if _isnan(x) else str(int(x))
-
-
-def _call(func, fname, args, context):
-    """Call the student's function; turn any exception into a plain message."""
-    try:
-        return func(*args)
-    except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
-        try:
-            text = " ".join(str(error).split())
-        except Exception:  # noqa: BLE001
-            text = ""
-        if len(text) > 200:
-            text = text[:197] + "..."
-        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
-        raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
 
 
 def _kind(obj):
@@ -191,7 +163,7 @@ class _PriorityCase:
     def run(self, func):
         """The student's answer as a float, or an AssertionError saying what came back."""
         model, value = self.arrays()
-        returned = _call(func, _PR, (model, value, self.state, self.action, self.params()),
+        returned = call_student(func, _PR, (model, value, self.state, self.action, self.params()),
                          self.context())
         number = _as_number(returned)
         if number is None:
@@ -306,7 +278,7 @@ def check_priority_leaves_tables_unchanged(f):
     """Computing a priority changes neither the model nor the value table."""
     for case in _UNCHANGED:
         model, value = case.arrays()
-        _call(f, _PR, (model, value, case.state, case.action, case.params()), case.context())
+        call_student(f, _PR, (model, value, case.state, case.action, case.params()), case.context())
         for name, after, before in (("value table", value.tolist(), case.value),
                                     ("model", model.tolist(), case.model)):
             changed = _first_change(after, before)
@@ -351,7 +323,7 @@ class _PredecessorCase:
 
     def run(self, func):
         """The returned pairs as a list of (state, action) ints, or AssertionError."""
-        returned = _call(func, _PD, (_np_array(self.model, dtype=float), self.state),
+        returned = call_student(func, _PD, (_np_array(self.model, dtype=float), self.state),
                          self.context())
         pairs, problem = _as_pair_list(returned, self.n_states, self.n_actions)
         if pairs is None:

@@ -24,13 +24,11 @@ Decisions
   (``false_failure_bounds``). The other checks are exact for correct code.
 """
 
-import functools
 import random
-import warnings
 
 import numpy as np
 
-from dynaq_checks import Check, acceptance_interval, run_checks
+from dynaq_checks import Check, acceptance_interval, call_student, run_checks, seeded
 from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
 
 __all__ = ["CHECKS", "Check", "run_checks", "false_failure_bounds"]
@@ -38,8 +36,6 @@ __all__ = ["CHECKS", "Check", "run_checks", "false_failure_bounds"]
 _np_array = np.array
 _np_asarray = np.asarray
 _NDARRAY = np.ndarray
-_np_seed = np.random.seed
-_py_seed = random.seed
 _Random = random.Random
 SEED = 2024
 _MU = "sample_model_update"
@@ -50,16 +46,7 @@ _PL = "sample_model_planning"
 # Small helpers
 # ---------------------------------------------------------------------------
 
-def _prepared(check_function):
-    """Seed the global generators and silence warnings around one check."""
-    @functools.wraps(check_function)
-    def run(student_function):
-        _np_seed(SEED)
-        _py_seed(SEED)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return check_function(student_function)
-    return run
+_prepared = seeded(SEED)
 
 
 def _close(x, y):
@@ -79,21 +66,6 @@ def _num(x):
 
 def _arg(x):
     return "None" if x is None else (repr(x) if isinstance(x, float) else str(int(x)))
-
-
-def _call(func, fname, args, context):
-    """Call the student's function; turn any exception into a plain message."""
-    try:
-        return func(*args)
-    except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
-        try:
-            text = " ".join(str(error).split())
-        except Exception:  # noqa: BLE001
-            text = ""
-        if len(text) > 200:
-            text = text[:197] + "..."
-        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
-        raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
 
 
 def _as_array(obj, shape):
@@ -176,7 +148,7 @@ class _UpdateCase:
     def run(self, func):
         """(resulting model, returned object, argument after the call)."""
         model = self.model.copy()
-        returned = _call(func, _MU, (model, self.state, self.action, self.reward,
+        returned = call_student(func, _MU, (model, self.state, self.action, self.reward,
                                      self.next_state), self.context())
         return _result(returned, model, self.shape, _MU, "model", self.context()), returned, model
 
@@ -313,7 +285,7 @@ def check_update_returns_model(f):
     """The updated model is returned (the same array or an updated copy)."""
     for case in _RETURN_CASES:
         model = case.model.copy()
-        returned = _call(f, _MU, (model, case.state, case.action, case.reward,
+        returned = call_student(f, _MU, (model, case.state, case.action, case.reward,
                                   case.next_state), case.context())
         array, problem = _as_array(returned, case.shape)
         if array is None:
@@ -363,7 +335,7 @@ class _World:
         model = self.model.copy()
         value = self.value.copy() if value is None else _np_array(value, dtype=float)
         params = {"k": k, "alpha": self.alpha, "gamma": self.gamma}
-        returned = _call(func, _PL, (model, value, params), self.context(k))
+        returned = call_student(func, _PL, (model, value, params), self.context(k))
         table = _result(returned, value, (self.S, self.A), _PL, "value table", self.context(k))
         return table, model, returned
 
@@ -469,7 +441,7 @@ def check_planning_returns_value_table(f):
         model = world.model.copy()
         value = world.value.copy()
         params = {"k": 3, "alpha": world.alpha, "gamma": world.gamma}
-        returned = _call(f, _PL, (model, value, params), world.context(3))
+        returned = call_student(f, _PL, (model, value, params), world.context(3))
         array, problem = _as_array(returned, (world.S, world.A))
         if array is None:
             raise AssertionError(
