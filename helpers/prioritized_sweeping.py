@@ -25,6 +25,7 @@ import numpy as np
 from . import plotting
 from .experiments import default_params
 from .learning import learn_environment, q_learning
+from .sample_models import ExactJudge
 from .worlds import QuentinsWorld
 
 SEARCH_CONTROLS = ("random (Dyna-Q)", "prioritized sweeping")
@@ -210,22 +211,8 @@ def greedy_path(env, value, gamma):
 
 def optimal_return(env, gamma, tolerance=1e-12):
     """The best discounted return from the start of `env` (value iteration on its
-    transition probabilities)."""
-    n_pairs = env.n_states * env.n_actions
-    discounted_next = np.zeros((n_pairs, env.n_states))  # gamma * P(next state | pair)
-    rewards = np.zeros(n_pairs)                           # expected reward of each pair
-    for (state, action), results in env.get_all_outcomes().items():
-        row = state * env.n_actions + action
-        for probability, next_state, reward in results:
-            rewards[row] += probability * reward
-            if next_state is not None:
-                discounted_next[row, next_state] += probability * gamma
-    best = np.zeros(env.n_states)
-    while True:
-        new = (rewards + discounted_next @ best).reshape(env.n_states, env.n_actions).max(axis=1)
-        if np.abs(new - best).max() <= tolerance:
-            return float(new[env.init_state])
-        best = new
+    transition probabilities, by `ExactJudge`)."""
+    return float(ExactJudge(env, gamma, tolerance).optimal[env.init_state].max())
 
 
 def measure_run(env, model_updater, planner, params, max_episodes=200, max_steps=1000,
