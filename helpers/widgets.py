@@ -286,7 +286,7 @@ class PlanningExplorer(widgets.VBox):
     performance plots of the last run. See `planning_explorer`."""
 
     def __init__(self, model_updater, planner, seed=DEFAULT_SEED, k=10, epsilon=0.05,
-                 alpha=0.5, n_episodes=100, run_now=True):
+                 alpha=0.5, n_episodes=100, run_now=False):
         self.model_updater, self.planner, self.seed = model_updater, planner, seed
         style = {"description_width": "170px"}
         layout = widgets.Layout(width="520px")
@@ -502,8 +502,10 @@ def planning_explorer(model_updater, planner, **options):
     only your settings change the result) and redraws the performance plots.
 
     Returns the widget; its parts are `.sliders` (a dict), `.run_button`, `.status`,
-    `.output` and `.last_result` (a `LearningRun`). Creating it does one short run
-    (100 episodes); options: `seed`, `k`, `epsilon`, `alpha`, `n_episodes`, `run_now`.
+    `.output` and `.last_result` (a `LearningRun`). Creating it runs nothing (in the notebook
+    the run just above it has shown these plots for k = 10, and a failing function has
+    raised there); `run_now=True` runs once at once. Other options:
+    `seed`, `k`, `epsilon`, `alpha`, `n_episodes`.
     """
     return PlanningExplorer(model_updater, planner, **options)
 

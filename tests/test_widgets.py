@@ -28,7 +28,11 @@ def test_explorer_runs_with_the_slider_values_and_redraws(reference):
     assert set(explorer.sliders) == {"k", "epsilon", "alpha", "episodes"}
     limits = {name: (s.min, s.max) for name, s in explorer.sliders.items()}
     assert limits == {"k": (0, 50), "epsilon": (0, 0.5), "alpha": (0.05, 1), "episodes": (10, 500)}
-    assert explorer.n_runs == 1 and explorer.last_result.n_episodes == 100, "one small run at creation"
+    assert explorer.n_runs == 0 and explorer.output.outputs == (), "nothing runs at creation"
+    assert "press <b>Run</b>" in explorer.status.value
+    explorer.run_button.click()
+    assert explorer.n_runs == 1 and explorer.last_result.n_episodes == 100
+    assert explorer.last_result.params == default_params(k=10)
     before = shown_png(explorer)
 
     explorer.sliders["k"].value = 5
@@ -51,8 +55,7 @@ def test_explorer_reproduces_the_tutorial_run_and_leaves_global_randomness_alone
     np.random.seed(123)
     expected_next = np.random.random()
     np.random.seed(123)
-    explorer = planning_explorer(reference.model_update, reference.planning, run_now=False)
-    assert explorer.last_result is None and explorer.output.outputs == ()
+    explorer = planning_explorer(reference.model_update, reference.planning)
     explorer.sliders["episodes"].value = 500
     explorer.run_button.click()
     # the tutorial's figure: seed 1, k = 10, 500 episodes, 11641 steps
@@ -64,7 +67,7 @@ def test_explorer_shows_a_students_error_instead_of_raising(reference):
     def unfinished(model, value, params):
         raise NotImplementedError("Student exercise: implement Dyna-Q planning")
 
-    explorer = planning_explorer(reference.model_update, unfinished)
+    explorer = planning_explorer(reference.model_update, unfinished, run_now=True)
     assert isinstance(explorer.last_error, NotImplementedError)
     assert "NotImplementedError" in explorer.status.value and "Student exercise" in explorer.status.value
     assert not explorer.run_button.disabled
