@@ -19,7 +19,8 @@ import random
 
 import numpy as np
 
-from dynaq_checks import Check, call_student, run_checks, seeded  # noqa: F401  (run_checks: for the hidden tests)
+from dynaq_checks import (  # noqa: F401  (run_checks: for the hidden tests)
+    Check, call_student, close, number_text, run_checks, seeded)
 
 _np_array = np.array
 _np_asarray = np.asarray
@@ -50,22 +51,6 @@ def _as_number(result):
     if array.size != 1:
         return None, f"{array.size} numbers (an array of shape {tuple(array.shape)}), not one"
     return float(array.reshape(-1)[0]), None
-
-
-def _close(got, want):
-    if want != want:
-        return got != got
-    if math.isinf(want):
-        return got == want
-    return abs(got - want) <= 1e-12 + 1e-9 * abs(want)
-
-
-def _num(x):
-    if x != x:
-        return "NaN"
-    if math.isinf(x):
-        return "infinity" if x > 0 else "minus infinity"
-    return f"{x:.6g}"
 
 
 # ---------------------------------------------------------------------------
@@ -169,15 +154,15 @@ class _RolloutCase:
                 stop = f"; in state {state} action {action} was never tried, so the rollout stops"
                 break
             if next_state != next_state:
-                steps.append(f"state {state}, action {action}: reward {_num(reward)}, the "
+                steps.append(f"state {state}, action {action}: reward {number_text(reward)}, the "
                              "episode ends")
                 ended = True
                 break
-            steps.append(f"state {state}, action {action}: reward {_num(reward)}, next state "
+            steps.append(f"state {state}, action {action}: reward {number_text(reward)}, next state "
                          f"{int(next_state)}")
             state = int(next_state)
         walk = "; ".join(steps) if steps else "no step is taken"
-        tail = "" if ended else f"; state_values[{state}] = {_num(self.values[state])}"
+        tail = "" if ended else f"; state_values[{state}] = {number_text(self.values[state])}"
         return f"the model gives: {walk}{stop}{tail}"
 
     def run(self, func):
@@ -194,7 +179,7 @@ class _RolloutCase:
                 changes["first_discount"] = self.gamma
             wrong = _reference_return(self.model, self.state, self.actions, self.gamma,
                                       self.values, **changes)
-            if _close(got, wrong) and not _close(wrong, self.expected):
+            if close(got, wrong) and not close(wrong, self.expected):
                 return " " + hint
         return ""
 
@@ -216,12 +201,12 @@ def _check_rollout_cases(f, cases, rule):
         if problem is not None:
             raise AssertionError(
                 f"{_RR} must return one number, but {case.call_text()} returned {problem}.")
-        if _close(got, case.expected):
+        if close(got, case.expected):
             continue
         raise AssertionError(
             f"{rule} {case.call_text()} on a model of {case.n_states} states should return "
-            f"{_num(case.expected)} ({case.path_text()}), but your function returned "
-            f"{_num(got)}.{case.mistake_hint(got)}")
+            f"{number_text(case.expected)} ({case.path_text()}), but your function returned "
+            f"{number_text(got)}.{case.mistake_hint(got)}")
 
 
 @_prepared
@@ -326,7 +311,7 @@ def _ucb_hint(args, got):
          " It matches the visit counts swapped: the logarithm is of the parent's visits."),
     )
     for wrong, hint in variants:
-        if _close(got, wrong):
+        if close(got, wrong):
             return hint
     return ""
 
@@ -339,9 +324,9 @@ def _check_ucb_cases(f, cases, rule):
             raise AssertionError(f"{_UCB} must return one number, but {_ucb_text(args)} "
                                  f"returned {problem}.")
         want = _ucb_reference(*args)
-        if not _close(got, want):
-            raise AssertionError(f"{rule} {_ucb_text(args)} should return {_num(want)}, but your "
-                                 f"function returned {_num(got)}.{_ucb_hint(args, got)}")
+        if not close(got, want):
+            raise AssertionError(f"{rule} {_ucb_text(args)} should return {number_text(want)}, but your "
+                                 f"function returned {number_text(got)}.{_ucb_hint(args, got)}")
 
 
 @_prepared

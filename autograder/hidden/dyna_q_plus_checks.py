@@ -26,12 +26,12 @@ import random
 import numpy as np
 
 import dynaq_checks
-from dynaq_checks import Check, call_student, run_checks, seeded  # noqa: F401  (run_checks: the tests' entry point)
+from dynaq_checks import (  # noqa: F401  (run_checks: the tests' entry point)
+    Check, as_float_array, call_student, close, number_text, run_checks, same, seeded)
 
 _np_array = np.array
 _np_asarray = np.asarray
 _np_zeros = np.zeros
-_NDARRAY = np.ndarray
 _Random = random.Random
 _isnan = math.isnan
 _sqrt = math.sqrt
@@ -78,34 +78,10 @@ def _kappa_zero_check(check):
 # Part 2: the bonus. Small helpers
 # ---------------------------------------------------------------------------
 
-def _same(x, y):
-    return x == y or (x != x and y != y)
-
-
-def _close(x, y):
-    if x != x or y != y:
-        return x != x and y != y
-    return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
-
-
-def _num(x):
-    x = float(x)
-    if x != x:
-        return "NaN"
-    if x == int(x) and abs(x) < 1e6:
-        return f"{int(x)}.0"
-    return f"{x:.6g}"
-
-
 def _as_table(obj, shape):
     """Nested list of floats if ``obj`` reads as a number array of ``shape``, else None."""
-    if obj is None or (isinstance(obj, _NDARRAY) and obj.dtype.kind not in "fiu"):
-        return None
-    try:
-        array = _np_asarray(obj, dtype=float)
-    except Exception:  # noqa: BLE001
-        return None
-    return array.tolist() if tuple(array.shape) == tuple(shape) else None
+    array, _ = as_float_array(obj, shape)
+    return None if array is None else array.tolist()
 
 
 class _BonusWorld:
@@ -172,7 +148,7 @@ class _BonusWorld:
 
     def changed(self, table):
         return [(s, a) for s in range(self.S) for a in range(self.A)
-                if not _same(table[s][a], self.value_list[s][a])]
+                if not same(table[s][a], self.value_list[s][a])]
 
     def bootstrap(self, s, a):
         next_state = self.model_list[s][a][1]
@@ -202,14 +178,14 @@ class _BonusWorld:
                 plain + kappa * _sqrt(e),
         }
         return {text: v for text, v in wrong.items()
-                if not _close(v, self.updates(s, a, kappa * _sqrt(e), 1)[0])}
+                if not close(v, self.updates(s, a, kappa * _sqrt(e), 1)[0])}
 
     def wrong_pair(self, s, a, got):
         """Another pair whose elapsed time explains ``got``, or None."""
         for s2 in range(self.S):
             for a2 in range(self.A):
                 if (s2, a2) != (s, a) and any(
-                        _close(got, v) for v in
+                        close(got, v) for v in
                         self.updates(s, a, self.kappa * _sqrt(self.elapsed_list[s2][a2]))):
                     return s2, a2
         return None
@@ -218,26 +194,26 @@ class _BonusWorld:
         """None if ``got`` is 1 to 3 correct updates of (s, a), else a message."""
         e = self.elapsed_list[s][a]
         bonus = self.kappa * _sqrt(e)
-        if any(_close(got, v) for v in self.updates(s, a, bonus)):
+        if any(close(got, v) for v in self.updates(s, a, bonus)):
             return None
         reward, next_state = self.model_list[s][a]
         v0 = self.value_list[s][a]
         want = self.updates(s, a, bonus, 1)[0]
         boot = ("a terminal next state (nothing to bootstrap from)" if _isnan(next_state) else
                 f"next state {int(next_state)} (max of its values "
-                f"{_num(self.bootstrap(s, a))})")
-        message = (f"planning set value[{s}, {a}] to {_num(got)}, but one Dyna-Q+ update of "
-                   f"value[{s}, {a}] = {_num(v0)} gives {_num(want)}: the model's reward "
-                   f"{_num(reward)} plus the bonus kappa * sqrt(elapsed[{s}, {a}]) = {self.kappa:g}"
-                   f" * sqrt({_num(e)}) = {_num(bonus)}, with {boot}, alpha = {self.alpha} and "
+                f"{number_text(self.bootstrap(s, a))})")
+        message = (f"planning set value[{s}, {a}] to {number_text(got)}, but one Dyna-Q+ update of "
+                   f"value[{s}, {a}] = {number_text(v0)} gives {number_text(want)}: the model's reward "
+                   f"{number_text(reward)} plus the bonus kappa * sqrt(elapsed[{s}, {a}]) = {self.kappa:g}"
+                   f" * sqrt({number_text(e)}) = {number_text(bonus)}, with {boot}, alpha = {self.alpha} and "
                    f"gamma = {self.gamma}.")
         for text, v in self.wrong_first_updates(s, a).items():
-            if _close(got, v):
+            if close(got, v):
                 return message + f" It seems {text}."
         other = self.wrong_pair(s, a, got)
         if other is not None:
             return message + (f" It seems the bonus used the elapsed time of another pair, "
-                              f"elapsed[{other[0]}, {other[1]}] = {_num(self.elapsed_list[other[0]][other[1]])}"
+                              f"elapsed[{other[0]}, {other[1]}] = {number_text(self.elapsed_list[other[0]][other[1]])}"
                               f": use the elapsed time of the pair being updated.")
         if k > 1:
             message += (" A pair drawn twice in one call gets the same bonus both times: "
@@ -322,13 +298,13 @@ def _unchanged_check(what, name, position, shape_of):
                 flat_before = np.ravel(_np_array(before, dtype=float)).tolist()
                 flat_after = np.ravel(argument).tolist()
                 for i, (old, new) in enumerate(zip(flat_before, flat_after)):
-                    if not _same(old, new):
+                    if not same(old, new):
                         index = np.unravel_index(i, shape_of(world))
                         where = ", ".join(str(int(j)) for j in index)
                         raise AssertionError(
                             f"planning must not modify {what}, but after a call "
                             f"{world.context(k)}, {name}[{where}] changed from "
-                            f"{_num(old)} to {_num(new)}."
+                            f"{number_text(old)} to {number_text(new)}."
                             + (" Work on a copy if you add the bonus to rewards read from "
                                "the model." if position == 0 else
                                " Only the learning loop updates the elapsed times."))

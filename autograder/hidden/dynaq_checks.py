@@ -7,6 +7,9 @@ Public API
     Check                  name, points, description, func(student_function)
     seeded(seed)           decorator: a check runs with seeded generators, no warnings
     call_student(f, ...)   call a student's function; a crash becomes a plain message
+    same, close            exact / rounding-tolerant comparison of numbers (NaN-aware)
+    number_text(x)         a number as a failure message shows it
+    as_float_array(x, shape)  (a float copy, None) or (None, what ``x`` is instead)
     MODEL_UPDATE_CHECKS    ordered checks of ``dyna_q_model_update`` (4 points)
     PLANNING_CHECKS        ordered checks of ``dyna_q_planning`` (6 points)
     run_checks(checks, f)  -> list of (name, points, earned, message)
@@ -42,7 +45,6 @@ from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
 # numpy and random entry points captured at import time, before a notebook can
 # rebind them (a patched numpy C internals cannot be defended against here).
 _np_array = np.array
-_np_asarray = np.asarray
 _NDARRAY = np.ndarray
 _np_seed = np.random.seed
 _py_seed = random.seed
@@ -104,25 +106,31 @@ def seeded(seed):
 _prepared = seeded(SEED)
 
 
-def _same(x, y):
+def same(x, y):
     """Exact equality where NaN equals NaN."""
     return x == y or (x != x and y != y)
 
 
-def _close(x, y):
-    """Equal up to float rounding (NaN equals NaN only)."""
+def close(x, y):
+    """Equal up to float rounding; NaN equals only NaN and an infinity only itself."""
+    if x == y:
+        return True
     if x != x or y != y:
         return x != x and y != y
+    if math.isinf(x) or math.isinf(y):
+        return False
     return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
 
 
-def _num(x):
-    """A number as a student reads it."""
+def number_text(x):
+    """A number as a student reads it: 2.0, 0.512, NaN, infinity, None."""
     if x is None:
         return "None"
     x = float(x)
     if x != x:
         return "NaN"
+    if math.isinf(x):
+        return "infinity" if x > 0 else "minus infinity"
     if x == int(x) and abs(x) < 1e15:
         return f"{int(x)}.0" if abs(x) < 1e6 else f"{x:g}"
     return f"{x:.6g}"
@@ -147,7 +155,7 @@ def _arg(x):
 
 def _entry(entry):
     """A model entry (reward, next state) for a message."""
-    return f"(reward {_num(entry[0])}, next state {_state(entry[1])})"
+    return f"(reward {number_text(entry[0])}, next state {_state(entry[1])})"
 
 
 def call_student(func, fname, args, context):
@@ -167,20 +175,27 @@ def call_student(func, fname, args, context):
         raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
 
 
-def _to_nested(obj, shape):
-    """(nested list of floats, None) if ``obj`` reads as a float array of ``shape``,
+def as_float_array(obj, shape):
+    """(a new float array, None) if ``obj`` reads as an array of numbers of ``shape``,
     else (None, a description of what it is)."""
     if obj is None:
         return None, "None"
     if isinstance(obj, _NDARRAY) and obj.dtype.kind not in "fiu":
         return None, f"an array of dtype {obj.dtype} (not numbers)"
     try:
-        array = _np_asarray(obj, dtype=float)
+        array = _np_array(obj, dtype=float)
     except Exception:  # noqa: BLE001
         return None, f"a {type(obj).__name__} that cannot be read as an array of numbers"
     if tuple(array.shape) != tuple(shape):
         return None, f"an array of shape {tuple(array.shape)}"
-    return array.tolist(), None
+    return array, None
+
+
+def _to_nested(obj, shape):
+    """(nested list of floats, None) if ``obj`` reads as a float array of ``shape``,
+    else (None, a description of what it is)."""
+    array, problem = as_float_array(obj, shape)
+    return (None, problem) if problem else (array.tolist(), None)
 
 
 def _count(n, noun):
@@ -306,18 +321,18 @@ def check_model_update_stores_observation(f):
         after, _, _ = case.run(f)
         got = after[case.state][case.action]
         want = case.expected
-        if _close(got[0], want[0]) and _close(got[1], want[1]):
+        if close(got[0], want[0]) and close(got[1], want[1]):
             continue
         hint = ""
-        if _close(got[0], want[1]) and _close(got[1], want[0]):
+        if close(got[0], want[1]) and close(got[1], want[0]):
             hint = (" The reward and the next state seem to be swapped: the reward goes first "
                     "(model[state, action, 0]), the next state second.")
         elif _isnan(got[1]) and not _isnan(got[0]) and want[1] == 0:
             hint = " Next state 0 is a real state, not a terminal one: only None means terminal."
         raise AssertionError(
             f"after {case.call_text()}, model[{case.state}, {case.action}] should hold "
-            f"(reward, next state) = ({_num(want[0])}, {_state(want[1])}), but it holds "
-            f"({_num(got[0])}, {_state(got[1])}).{hint}")
+            f"(reward, next state) = ({number_text(want[0])}, {_state(want[1])}), but it holds "
+            f"({number_text(got[0])}, {_state(got[1])}).{hint}")
 
 
 @_prepared
@@ -332,12 +347,12 @@ def check_model_update_terminal_as_nan(f):
             raise AssertionError(
                 f"a terminal transition (next_state=None) must be stored with NaN as its next "
                 f"state{hint}, but after {case.call_text()}, {where} holds "
-                f"({_num(got[0])}, {_state(got[1])}).")
-        if not _close(got[0], case.expected[0]):
+                f"({number_text(got[0])}, {_state(got[1])}).")
+        if not close(got[0], case.expected[0]):
             raise AssertionError(
                 f"a terminal transition must still store its reward: after {case.call_text()}, "
-                f"{where} should hold ({_num(case.expected[0])}, NaN), but it holds "
-                f"({_num(got[0])}, {_state(got[1])}).")
+                f"{where} should hold ({number_text(case.expected[0])}, NaN), but it holds "
+                f"({number_text(got[0])}, {_state(got[1])}).")
 
 
 @_prepared
@@ -353,8 +368,8 @@ def check_model_update_latest_observation_wins(f):
         fresh_entry = case.run(f, empty_model)[0][case.state][case.action]
         over_entry = case.run(f)[0][case.state][case.action]
         old = case.entries[case.state][case.action]
-        if not (_close(over_entry[0], fresh_entry[0]) and _close(over_entry[1], fresh_entry[1])):
-            kept = _close(over_entry[0], old[0]) and _close(over_entry[1], old[1])
+        if not (close(over_entry[0], fresh_entry[0]) and close(over_entry[1], fresh_entry[1])):
+            kept = close(over_entry[0], old[0]) and close(over_entry[1], old[1])
             raise AssertionError(
                 f"model[{case.state}, {case.action}] already held the observation {_entry(old)}; "
                 f"after {case.call_text()} it must hold the new observation, but it "
@@ -369,7 +384,7 @@ def check_model_update_latest_observation_wins(f):
     after_second = second.run(f, _np_array(after_first, dtype=float))[0]
     empty = second.run(f)[0][2][2]
     got = after_second[2][2]
-    if not (_close(got[0], empty[0]) and _close(got[1], empty[1])):
+    if not (close(got[0], empty[0]) and close(got[1], empty[1])):
         raise AssertionError(
             f"after {first.call_text()} and then {second.call_text()} on the result, "
             f"model[2, 2] must hold the latest observation, but it holds {_entry(got)}.")
@@ -384,14 +399,14 @@ def check_model_update_leaves_other_entries(f):
         after, _, _ = case.run(f)
         new = after[case.state][case.action]
         old = case.entries[case.state][case.action]
-        stored_something = stored_something or not (_same(new[0], old[0])
-                                                    and _same(new[1], old[1]))
+        stored_something = stored_something or not (same(new[0], old[0])
+                                                    and same(new[1], old[1]))
         for s, row in enumerate(case.entries):
             for a, old in enumerate(row):
                 if (s, a) == (case.state, case.action):
                     continue
                 new = after[s][a]
-                if not (_same(new[0], old[0]) and _same(new[1], old[1])):
+                if not (same(new[0], old[0]) and same(new[1], old[1])):
                     raise AssertionError(
                         f"{case.call_text()} must change only model[{case.state}, {case.action}], "
                         f"but it also changed model[{s}, {a}] from {_entry(old)} to "
@@ -432,7 +447,7 @@ def _nested_same(x, y):
     if isinstance(x, list) or isinstance(y, list):
         return (isinstance(x, list) and isinstance(y, list) and len(x) == len(y)
                 and all(_nested_same(u, v) for u, v in zip(x, y)))
-    return _same(x, y)
+    return same(x, y)
 
 
 # ---------------------------------------------------------------------------
@@ -479,7 +494,7 @@ class _World:
     def changed(self, table, before=None):
         before = self.value_list if before is None else before
         return [(s, a) for s in range(self.S) for a in range(self.A)
-                if not _same(table[s][a], before[s][a])]
+                if not same(table[s][a], before[s][a])]
 
     def bootstrap(self, s, a, value=None):
         """gamma-free bootstrap term of pair (s, a): max of the next state's row, 0 if terminal."""
@@ -587,7 +602,7 @@ assert len(_W_NOTERM.observed) >= 2
 
 
 def _value_text(world, s, a, table):
-    return f"value[{s}, {a}] from {_num(world.value_list[s][a])} to {_num(table[s][a])}"
+    return f"value[{s}, {a}] from {number_text(world.value_list[s][a])} to {number_text(table[s][a])}"
 
 
 # ---------------------------------------------------------------------------
@@ -654,7 +669,7 @@ def check_planning_leaves_model_unchanged(f):
             for s in range(world.S):
                 for a in range(world.A):
                     old, new = world.model_list[s][a], after[s][a]
-                    if not (_same(old[0], new[0]) and _same(old[1], new[1])):
+                    if not (same(old[0], new[0]) and same(old[1], new[1])):
                         raise AssertionError(
                             f"planning must not modify the model, but after a call "
                             f"{world.context(3)}, model[{s}, {a}] changed from {_entry(old)} "
@@ -711,7 +726,7 @@ def check_planning_q_learning_update(f):
                     continue  # its target used a value no correct update writes
                 got = table[s][a]
                 options = world.sequence(s, a, 3)
-                if any(_close(got, v) for v in options):
+                if any(close(got, v) for v in options):
                     judged += 1
                     continue
                 raise AssertionError(_rule_message(world, s, a, got, options[0]))
@@ -727,18 +742,18 @@ def _rule_message(world, s, a, got, want):
     alpha, gamma = world.alpha, world.gamma
     lead = f"value[{s}, {a}] became NaN. " if got != got else ""
     if _isnan(next_state):
-        return (f"{lead}planning set value[{s}, {a}] to {_num(got)}, but a Q-learning update of "
-                f"value[{s}, {a}] = {_num(v0)} with the model's reward {_num(reward)} and a "
-                f"terminal next state (NaN in the model) gives {_num(want)}: "
+        return (f"{lead}planning set value[{s}, {a}] to {number_text(got)}, but a Q-learning update of "
+                f"value[{s}, {a}] = {number_text(v0)} with the model's reward {number_text(reward)} and a "
+                f"terminal next state (NaN in the model) gives {number_text(want)}: "
                 f"value + alpha * (reward - value) with alpha = {alpha}. After a terminal "
                 f"transition there is nothing to bootstrap from: gamma * max(value[next state]) "
                 f"counts as 0.")
     ns = int(next_state)
-    return (f"{lead}planning set value[{s}, {a}] to {_num(got)}, but a Q-learning update of "
-            f"value[{s}, {a}] = {_num(v0)} with the model's reward {_num(reward)} and next "
-            f"state {ns} gives {_num(want)}: value + alpha * (reward + gamma * "
+    return (f"{lead}planning set value[{s}, {a}] to {number_text(got)}, but a Q-learning update of "
+            f"value[{s}, {a}] = {number_text(v0)} with the model's reward {number_text(reward)} and next "
+            f"state {ns} gives {number_text(want)}: value + alpha * (reward + gamma * "
             f"max(value[{ns}]) - value) with alpha = {alpha}, gamma = {gamma} and "
-            f"max(value[{ns}]) = {_num(max(world.value_list[ns]))}.")
+            f"max(value[{ns}]) = {number_text(max(world.value_list[ns]))}.")
 
 
 @_prepared
@@ -800,14 +815,14 @@ def check_planning_sequential_updates(f):
             chained = world.value_list
             for _ in range(m):
                 chained, _ = world.table_after(f, 1, chained)
-            if not _close(direct[0][0], chained[0][0]):
+            if not close(direct[0][0], chained[0][0]):
                 raise AssertionError(
                     f"on a model with a single observed pair (state 0, action 0, {what}), one "
                     f"call with k={m} must give the same value as {m} calls with k=1 in a row: "
                     f"the k updates are applied one after the other, each starting from the "
                     f"result of the previous one, and a pair drawn several times is updated "
-                    f"several times. One call gave value[0, 0] = {_num(direct[0][0])}; {m} "
-                    f"calls gave {_num(chained[0][0])}.")
+                    f"several times. One call gave value[0, 0] = {number_text(direct[0][0])}; {m} "
+                    f"calls gave {number_text(chained[0][0])}.")
 
 
 # ---------------------------------------------------------------------------

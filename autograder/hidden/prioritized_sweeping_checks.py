@@ -29,7 +29,7 @@ import random
 
 import numpy as np
 
-from dynaq_checks import Check, call_student, run_checks, seeded
+from dynaq_checks import Check, call_student, close, number_text, run_checks, same, seeded
 
 # captured at import time, before a notebook can rebind them
 _np_array = np.array
@@ -53,29 +53,9 @@ __all__ = ["CHECKS", "Check", "run_checks"]
 _prepared = seeded(SEED)
 
 
-def _close(x, y):
-    """Equal up to float rounding."""
-    return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
-
-
-def _same(x, y):
-    """Exact equality where NaN equals NaN."""
-    return x == y or (x != x and y != y)
-
-
-def _num(x):
-    """A number as a student reads it."""
-    x = float(x)
-    if x != x:
-        return "NaN"
-    if x == int(x) and abs(x) < 1e15:
-        return f"{int(x)}.0"
-    return f"{x:.6g}"
-
-
 def _operand(x):
     """A number written after an operator: negatives in parentheses."""
-    return f"({_num(x)})" if x < 0 else _num(x)
+    return f"({number_text(x)})" if x < 0 else number_text(x)
 
 
 def _next(x):
@@ -141,21 +121,21 @@ class _PriorityCase:
         s, a = self.state, self.action
         where = (f"for state {s}, action {a} of a model with {len(self.model)} states and "
                  f"{len(self.model[0])} actions, where model[{s}, {a}] holds (reward "
-                 f"{_num(self.reward)}, next state {_next(self.next_state)}) and value[{s}, {a}] "
-                 f"= {_num(self.value[s][a])}")
+                 f"{number_text(self.reward)}, next state {_next(self.next_state)}) and value[{s}, {a}] "
+                 f"= {number_text(self.value[s][a])}")
         if self.terminal:
             return where
-        row = ", ".join(_num(v) for v in self.value[int(self.next_state)])
+        row = ", ".join(number_text(v) for v in self.value[int(self.next_state)])
         return (f"{where}, the values of next state {int(self.next_state)} are [{row}] and "
-                f"gamma = {_num(self.gamma)}")
+                f"gamma = {number_text(self.gamma)}")
 
     def formula(self):
         current = _operand(self.value[self.state][self.action])
         if self.terminal:
-            return f"|{_num(self.reward)} - {current}| = {_num(self.expected)}"
+            return f"|{number_text(self.reward)} - {current}| = {number_text(self.expected)}"
         best = _operand(max(self.value[int(self.next_state)]))
-        return (f"|{_num(self.reward)} + {_num(self.gamma)} * {best} - {current}| "
-                f"= {_num(self.expected)}")
+        return (f"|{number_text(self.reward)} + {number_text(self.gamma)} * {best} - {current}| "
+                f"= {number_text(self.expected)}")
 
     def context(self):
         return self.setting()
@@ -232,24 +212,24 @@ def check_priority_returns_a_number(f):
         if not math.isfinite(number):
             raise AssertionError(
                 f"{_PR} must return a finite number, but {case.context()} it returned "
-                f"{_num(number)}.")
+                f"{number_text(number)}.")
 
 
 def _compare(f, cases, lead):
     for case in cases:
         got = case.run(f)
-        if _close(got, case.expected):
+        if close(got, case.expected):
             continue
         hint = ""
-        if _close(got, -case.expected) or _close(got, case.error):
+        if close(got, -case.expected) or close(got, case.error):
             hint = (" The priority is the size of the error, never negative: take its "
                     "absolute value.")
-        elif not case.terminal and _close(
+        elif not case.terminal and close(
                 got, abs(case.reward - case.value[case.state][case.action])):
             hint = " It looks as if the next state's value was left out."
         raise AssertionError(
             f"{lead} {case.setting()}, the priority should be {case.formula()}, but your "
-            f"function returned {_num(got)}.{hint}")
+            f"function returned {number_text(got)}.{hint}")
 
 
 @_prepared
@@ -298,10 +278,10 @@ def _first_change(after, before, where=()):
             if found is not None:
                 return found
         return None
-    if _same(after, before):
+    if same(after, before):
         return None
     index = where[:2]
-    return "[" + ", ".join(str(i) for i in index) + "]", _num(before), _num(after)
+    return "[" + ", ".join(str(i) for i in index) + "]", number_text(before), number_text(after)
 
 
 # ---------------------------------------------------------------------------
@@ -490,7 +470,7 @@ def check_predecessors_only_leading_pairs(f):
             raise AssertionError(
                 f"called {case.context()}, your {_PD} returned {_pair_text(extra)}, but "
                 f"{_leading_text(case)}: pair ({s}, {a}) {held}"
-                + (f" (its reward is {_num(entry[0])}: compare the next state, "
+                + (f" (its reward is {number_text(entry[0])}: compare the next state, "
                    "model[s, a, 1], not the reward)." if entry[0] == case.state else "."))
         if len(got) != len(set(got)):
             twice = sorted(p for p in set(got) if got.count(p) > 1)

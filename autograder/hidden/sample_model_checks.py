@@ -28,13 +28,13 @@ import random
 
 import numpy as np
 
-from dynaq_checks import Check, acceptance_interval, call_student, run_checks, seeded
+from dynaq_checks import (Check, acceptance_interval, as_float_array, call_student, close,
+                          number_text, run_checks, seeded)
 from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
 
 __all__ = ["CHECKS", "Check", "run_checks", "false_failure_bounds"]
 
 _np_array = np.array
-_np_asarray = np.asarray
 _NDARRAY = np.ndarray
 _Random = random.Random
 SEED = 2024
@@ -49,38 +49,8 @@ _PL = "sample_model_planning"
 _prepared = seeded(SEED)
 
 
-def _close(x, y):
-    if x != x or y != y:
-        return x != x and y != y
-    return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
-
-
-def _num(x):
-    x = float(x)
-    if x != x:
-        return "NaN"
-    if x == int(x) and abs(x) < 1e15:
-        return f"{int(x)}.0"
-    return f"{x:.6g}"
-
-
 def _arg(x):
     return "None" if x is None else (repr(x) if isinstance(x, float) else str(int(x)))
-
-
-def _as_array(obj, shape):
-    """(float array, None) if ``obj`` reads as an array of ``shape``, else (None, why)."""
-    if obj is None:
-        return None, "None"
-    if isinstance(obj, _NDARRAY) and obj.dtype.kind not in "fiu":
-        return None, f"an array of dtype {obj.dtype} (not numbers)"
-    try:
-        array = _np_asarray(obj, dtype=float)
-    except Exception:  # noqa: BLE001
-        return None, f"a {type(obj).__name__} that cannot be read as an array of numbers"
-    if tuple(array.shape) != tuple(shape):
-        return None, f"an array of shape {tuple(array.shape)}"
-    return array.copy(), None
 
 
 def _shape_text(shape):
@@ -90,10 +60,10 @@ def _shape_text(shape):
 def _result(returned, argument, shape, fname, what, context):
     """The array the call produced: the returned one, or else the argument (updated in
     place), which must still have its shape."""
-    array, problem = _as_array(returned, shape)
+    array, problem = as_float_array(returned, shape)
     if array is not None:
         return array
-    array, _ = _as_array(argument, shape)
+    array, _ = as_float_array(argument, shape)
     if array is None:
         raise AssertionError(
             f"your {fname} returned {problem} and the {what} it was given no longer has shape "
@@ -102,7 +72,7 @@ def _result(returned, argument, shape, fname, what, context):
 
 
 def _pair(entry):
-    return f"(count {_num(entry[0])}, total reward {_num(entry[1])})"
+    return f"(count {number_text(entry[0])}, total reward {number_text(entry[1])})"
 
 
 # ---------------------------------------------------------------------------
@@ -208,10 +178,10 @@ def check_update_counts_the_outcome(f):
     for case in _COUNT_CASES:
         after, _, _ = case.run(f)
         got = after[case.state, case.action, case.outcome, 0]
-        if not _close(got, case.expected[0]):
+        if not close(got, case.expected[0]):
             raise AssertionError(
                 f"after {case.call_text()}, the count in {case.where()} should grow from "
-                f"{_num(case.before[0])} to {_num(case.expected[0])}, but it is {_num(got)}."
+                f"{number_text(case.before[0])} to {number_text(case.expected[0])}, but it is {number_text(got)}."
                 + _where_did_it_go(case, after))
 
 
@@ -221,17 +191,17 @@ def check_update_adds_the_reward(f):
     for case in _REWARD_CASES:
         after, _, _ = case.run(f)
         got = after[case.state, case.action, case.outcome, 1]
-        if _close(got, case.expected[1]):
+        if close(got, case.expected[1]):
             continue
         hint = ""
-        if _close(got, case.reward) and not _close(case.before[1], 0.0):
+        if close(got, case.reward) and not close(case.before[1], 0.0):
             hint = " It seems to store the last reward instead of adding it to the total."
-        elif _close(got, case.expected[1] / case.expected[0]):
+        elif close(got, case.expected[1] / case.expected[0]):
             hint = " It seems to store the average reward; the model keeps the total."
         raise AssertionError(
             f"after {case.call_text()}, the total reward in {case.where()} should be "
-            f"{_num(case.before[1])} + {_num(case.reward)} = {_num(case.expected[1])}, but it "
-            f"is {_num(got)}.{hint}")
+            f"{number_text(case.before[1])} + {number_text(case.reward)} = {number_text(case.expected[1])}, but it "
+            f"is {number_text(got)}.{hint}")
 
 
 @_prepared
@@ -242,8 +212,8 @@ def check_update_end_is_the_last_outcome(f):
     for special, regular in _END_CASES:
         want = regular.entry(f)
         got = special.entry(f)
-        if _close(got[0], want[0]) and _close(got[1], want[1]) \
-                and not (_close(got[0], special.before[0]) and _close(got[1], special.before[1])):
+        if close(got[0], want[0]) and close(got[1], want[1]) \
+                and not (close(got[0], special.before[0]) and close(got[1], special.before[1])):
             continue
         if special.next_state is None:
             raise AssertionError(
@@ -287,7 +257,7 @@ def check_update_returns_model(f):
         model = case.model.copy()
         returned = call_student(f, _MU, (model, case.state, case.action, case.reward,
                                   case.next_state), case.context())
-        array, problem = _as_array(returned, case.shape)
+        array, problem = as_float_array(returned, case.shape)
         if array is None:
             raise AssertionError(
                 f"{_MU} must return the model (an array of shape {_shape_text(case.shape)}), "
@@ -427,7 +397,7 @@ _SCHEMES = ("uniform over seen pairs",
 
 
 def _value_text(world, s, a, table):
-    return f"value[{s}, {a}] from {_num(world.value[s, a])} to {_num(table[s, a])}"
+    return f"value[{s}, {a}] from {number_text(world.value[s, a])} to {number_text(table[s, a])}"
 
 
 # ---------------------------------------------------------------------------
@@ -442,7 +412,7 @@ def check_planning_returns_value_table(f):
         value = world.value.copy()
         params = {"k": 3, "alpha": world.alpha, "gamma": world.gamma}
         returned = call_student(f, _PL, (model, value, params), world.context(3))
-        array, problem = _as_array(returned, (world.S, world.A))
+        array, problem = as_float_array(returned, (world.S, world.A))
         if array is None:
             raise AssertionError(
                 f"{_PL} must return the value table (an array of shape "
@@ -548,12 +518,12 @@ def check_planning_makes_k_updates(f):
         chained = single.value.copy()
         for _ in range(m):
             chained = single.run(f, 1, chained)[0]
-        if not _close(direct, chained[0, 0]):
+        if not close(direct, chained[0, 0]):
             raise AssertionError(
                 f"on a model with one seen pair (state 0, action 0, back to state 0), one call "
                 f"with k={m} must give the same value as {m} calls with k=1 in a row: the k "
                 f"updates are applied one after the other. One call gave value[0, 0] = "
-                f"{_num(direct)}; {m} calls gave {_num(chained[0, 0])}.")
+                f"{number_text(direct)}; {m} calls gave {number_text(chained[0, 0])}.")
 
 
 def _rule_message(world, s, a, got):
@@ -561,17 +531,17 @@ def _rule_message(world, s, a, got):
     j, count, total = entries[0]
     v0 = world.value[s, a]
     want = world.updated(s, a, j)
-    lead = (f"planning set value[{s}, {a}] to {_num(got)}, but the only outcome of state {s}, "
+    lead = (f"planning set value[{s}, {a}] to {number_text(got)}, but the only outcome of state {s}, "
             f"action {a} was seen {count} time{'s' if count > 1 else ''} with total reward "
-            f"{_num(total)} (average {_num(total / count)})")
+            f"{number_text(total)} (average {number_text(total / count)})")
     if j == world.S:
-        return (lead + f" and it ends the episode, so a Q-learning update of {_num(v0)} gives "
-                f"{_num(want)}: value + alpha * (average reward - value) with alpha = "
+        return (lead + f" and it ends the episode, so a Q-learning update of {number_text(v0)} gives "
+                f"{number_text(want)}: value + alpha * (average reward - value) with alpha = "
                 f"{world.alpha}; after the end there is nothing to bootstrap from.")
-    return (lead + f" and it leads to state {j}, so a Q-learning update of {_num(v0)} gives "
-            f"{_num(want)}: value + alpha * (average reward + gamma * max(value[{j}]) - value) "
+    return (lead + f" and it leads to state {j}, so a Q-learning update of {number_text(v0)} gives "
+            f"{number_text(want)}: value + alpha * (average reward + gamma * max(value[{j}]) - value) "
             f"with alpha = {world.alpha}, gamma = {world.gamma}, max(value[{j}]) = "
-            f"{_num(world.value[j].max())}.")
+            f"{number_text(world.value[j].max())}.")
 
 
 @_prepared
@@ -592,7 +562,7 @@ def check_planning_q_learning_update(f):
                     v = v + world.alpha * (target - v)
                     options.append(v)
                 judged += 1
-                if not any(_close(table[s, a], o) for o in options):
+                if not any(close(table[s, a], o) for o in options):
                     raise AssertionError(_rule_message(world, s, a, table[s, a]))
     if not judged:
         raise AssertionError(
