@@ -215,10 +215,9 @@ def bench_compute(report, reps, heavy_reps):
     report.row("compute", "all three sections (sum of medians)", totals[0], totals[1],
                f">= {COMPUTE_BUDGET:g}x", totals[0] / totals[1] >= COMPUTE_BUDGET)
     report.say("   seed parity: every run of both gave identical arrays")
-    report.say("   the budget is for the solution notebooks' experiments together; at k = 10 "
-               "(sections 2 and 4) a planning call of the masters costs about 24 us, of which "
-               "np.argwhere (the scaffold's candidates) and np.random.randint(size=k) take "
-               "about 10 us")
+    report.say("   the budget is for the solution notebooks' experiments together; `calls` "
+               "below times one planning call of the masters at k = 10 and the two NumPy "
+               "calls every correct answer makes in it")
     report.say("   ratios of CPU time (this process only, less disturbed by other work on "
                "the machine): " + ", ".join(cpu_ratios))
 
@@ -284,6 +283,11 @@ def bench_calls(report, reps):
             lambda: original.planning(model, v_theirs, params),
             lambda: ref.planning(model, v_ours, params), calls, max(reps, 5))
         report.row("calls", f"one planning call, k={k}", theirs, mine, "-", None, unit="us")
+    candidates = per_call(lambda: np.argwhere(~np.isnan(model[:, :, 0])), 2000, max(reps, 5))
+    draws = per_call(lambda: np.random.randint(known, size=10), 2000, max(reps, 5))
+    report.say(f"   of a call at k=10, np.argwhere (the scaffold's candidates) takes "
+               f"{candidates * 1e6:.1f} us and np.random.randint(size=10) {draws * 1e6:.1f} us: "
+               "every correct answer makes these two calls")
     report.say("   (the full learn_environment run is section 2 of `compute`)")
 
 
@@ -730,8 +734,8 @@ def main(argv=None):
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})")
     parser.add_argument("--reps", type=int, default=3,
-                        help="repetitions per item (default 3; in-process items that take "
-                             "seconds use at least 5)")
+                        help="repetitions per item (default 3; in-process items use at least "
+                             "5, sections 2 and 4 at least 11)")
     parser.add_argument("--heavy-reps", type=int, default=None,
                         help="repetitions for section 3 and notebook 03, whose baseline takes "
                              "about a minute each (default: --reps)")
