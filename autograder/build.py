@@ -20,7 +20,8 @@ from .masters import NOTEBOOKS, ROOT, assignment_config, hidden_modules, master_
 from .submissions import write_examples
 
 # The grader that runs inside the zip on Gradescope: the same code as `make grade`.
-GRADER_MODULES = ("grade_one.py", "sandbox.py", "sandbox_worker.py", "wire.py", "gradescope.py")
+GRADER_MODULES = ("grade_one.py", "results.py", "sandbox.py", "sandbox_worker.py", "wire.py",
+                  "gradescope.py")
 RUNNER = '''"""Runs this course's sandboxed grader (files/autograder/gradescope.py)."""
 import os
 import sys

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from . import grade_one, gradebook
 from .masters import NOTEBOOKS, ROOT, questions
+from .results import Outcome, Status, not_graded
 
 ZIPS = ROOT / "autograder" / "zips"
 DEFAULT_TIMEOUT = 300
@@ -51,13 +52,23 @@ def grade_safely(zip_path, filename, content, timeout):
         try:
             return grade_one.grade(str(zip_path), str(copy), timeout)
         except Exception as error:  # a fault of the grader: report it, grade the rest
-            return {"status": f"grading error: {type(error).__name__}: {error}"[:300],
-                    "questions": {}}
+            return not_graded(Status.GRADER_ERROR,
+                              f"grading error: {type(error).__name__}: {error}"[:300])
+
+
+def cached_outcome(path, key):
+    """The Outcome remembered at `path` if it was graded from the same bytes, else None."""
+    try:
+        data = json.loads(path.read_text())
+        return Outcome.from_json(data) if data.get("key") == key else None
+    except (OSError, ValueError, KeyError, TypeError):  # absent, or written by another version
+        return None
 
 
 def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, regrade=False,
                 progress=True):
-    """Grade every submission and write the gradebook; return its rows."""
+    """Grade every submission and write the gradebook; return the outcomes by
+    (student, notebook) and the gradebook's rows."""
     out_dir = pathlib.Path(out_dir)
     cache = out_dir / "results"
     cache.mkdir(parents=True, exist_ok=True)
@@ -65,23 +76,23 @@ def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, re
     outcomes, todo = {}, []
     for student, notebook, path in found:
         if notebook is None:
-            outcomes[student, path.name] = {"status": "not a course notebook (expected one of "
-                                                      f"{', '.join(NOTEBOOKS)})"}
+            outcomes[student, path.name] = not_graded(
+                Status.NOT_A_NOTEBOOK, f"not a course notebook (expected one of {', '.join(NOTEBOOKS)})")
             continue
         content = path.read_bytes()  # read now: nothing graded later can change it
         key = fingerprint(content, ZIPS / f"{notebook}.zip")
         cached = cache / student / f"{notebook}.json"
-        if not regrade and cached.exists() and json.loads(cached.read_text()).get("key") == key:
-            outcomes[student, notebook] = json.loads(cached.read_text())
+        remembered = None if regrade else cached_outcome(cached, key)
+        if remembered is not None:
+            outcomes[student, notebook] = remembered
         else:
             todo.append((student, notebook, path.name, content, key, cached))
 
     def run(job):
         student, notebook, filename, content, key, cached = job
         outcome = grade_safely(ZIPS / f"{notebook}.zip", filename, content, timeout)
-        outcome["key"] = key
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        gradebook.write_atomically(cached, json.dumps(outcome))
+        outcome.key = key
+        gradebook.write_atomically(cached, json.dumps(outcome.to_json()))
         return student, notebook, outcome
 
     with ThreadPoolExecutor(jobs or os.cpu_count()) as pool, \
@@ -97,9 +108,9 @@ def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, re
             rows += gradebook.rows_for(student, notebook, questions(notebook), outcome)
             gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook))
         else:
-            rows.append(gradebook.Row(student, notebook, "", 0, 0, outcome["status"]))
+            rows.append(gradebook.Row(student, notebook, "", 0, 0, outcome.status_text()))
     gradebook.write_csv(out_dir / "gradebook.csv", rows)
-    return rows
+    return outcomes, rows
 
 
 def main(argv=None):
@@ -111,8 +122,8 @@ def main(argv=None):
                         help="seconds allowed per notebook (default %(default)s)")
     parser.add_argument("--regrade", action="store_true", help="ignore remembered results")
     args = parser.parse_args(argv)
-    rows = grade_batch(args.submissions, args.out, args.jobs, args.timeout, args.regrade)
-    print(gradebook.summary(rows))
+    outcomes, rows = grade_batch(args.submissions, args.out, args.jobs, args.timeout, args.regrade)
+    print(gradebook.summary(outcomes.values(), rows))
     print(f"gradebook: {pathlib.Path(args.out) / 'gradebook.csv'}")
 
 

@@ -3,8 +3,9 @@
 The autograder zip's own Otter test files (public and hidden) run here, in the grader,
 loaded before any student code starts; the submission runs in a sandboxed process
 (`autograder.sandbox`) and its functions are called through proxies. Scores come from
-Otter's `ExceptionTestFile`, exactly as Otter would compute them. Safe to call from
-several threads at once. As a command it writes the outcome as JSON:
+Otter's `ExceptionTestFile`, exactly as Otter would compute them, and come back as an
+`autograder.results.Outcome`. Safe to call from several threads at once. As a command it
+writes the outcome as JSON:
 `python -m autograder.grade_one ZIP SUBMISSION RESULT_JSON [--timeout S]`.
 """
 
@@ -20,6 +21,7 @@ import zipfile
 
 import nbformat
 
+from .results import CheckResult, Outcome, QuestionResult, Status, not_graded
 from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
 
 CELL_SECONDS = 60  # at most, and a third of the notebook's time so the rest can still run
@@ -27,8 +29,8 @@ CALL_SECONDS = 10
 _CHECKS_LOCK = threading.Lock()
 
 
-def check_submission(path, assignment):
-    """Raise ValueError saying why the submission can't be graded, if it can't.
+def submission_problem(path, assignment):
+    """The outcome of a submission that can't be graded, or None if it can.
 
     A notebook that lost its Otter metadata (cells copied into a new notebook) is still
     graded; one that names another assignment is not.
@@ -36,10 +38,13 @@ def check_submission(path, assignment):
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # nbformat raises several types for unreadable files
-        raise ValueError(f"invalid notebook: the file is not a readable .ipynb ({type(error).__name__})")
+        return not_graded(Status.INVALID, "invalid notebook: the file is not a readable .ipynb "
+                                          f"({type(error).__name__})")
     named = notebook.metadata.get("otter", {}).get("assignment_name")
     if named is not None and named != assignment:
-        raise ValueError(f"wrong assignment: this notebook belongs to {named!r}, not {assignment!r}")
+        return not_graded(Status.WRONG_ASSIGNMENT, f"wrong assignment: this notebook belongs to "
+                                                   f"{named!r}, not {assignment!r}")
+    return None
 
 
 def load_autograder(folder):
@@ -78,22 +83,20 @@ def failure_text(message):
 
 
 def summarise(test_files):
-    """Per-question scores and per-case results."""
+    """Per-question results of Otter test files that have run."""
     return {
-        test_file.name: {
-            "score": float(test_file.score),
-            "possible": float(test_file.possible),
-            "cases": [{"passed": bool(case.passed), "hidden": bool(case.test_case.hidden),
-                       "points": case.test_case.points, "message": failure_text(case.message)}
-                      for case in test_file.test_case_results],
-        }
+        test_file.name: QuestionResult(
+            float(test_file.score), float(test_file.possible),
+            [CheckResult(case.test_case.name, bool(case.passed), bool(case.test_case.hidden),
+                         float(case.test_case.points or 0), failure_text(case.message))
+             for case in test_file.test_case_results])
         for test_file in test_files
     }
 
 
 def grade(zip_path, submission, timeout):
     """Grade `submission` against the autograder zip at `zip_path` within `timeout`
-    seconds; return a JSON-ready dict."""
+    seconds; return its Outcome."""
     with tempfile.TemporaryDirectory(prefix="autograder-") as grader_dir:
         with zipfile.ZipFile(zip_path) as archive:
             archive.extractall(grader_dir)
@@ -104,26 +107,25 @@ def grade_unpacked(autograder_dir, submission, timeout):
     """Grade `submission` against an unpacked autograder zip (as on Gradescope)."""
     with tempfile.TemporaryDirectory(prefix="student-") as student_dir:
         assignment, test_files = load_autograder(autograder_dir)
-        try:
-            check_submission(submission, assignment)
-        except ValueError as reason:
-            return {"status": str(reason), "questions": {}}
+        problem = submission_problem(submission, assignment)
+        if problem is not None:
+            return problem
         cell_seconds = min(CELL_SECONDS, max(1, timeout // 3))
         with StudentProcess(submission, student_dir, timeout, cell_seconds,
                             CALL_SECONDS) as student:
             try:
                 errors = student.wait_ready()
             except StudentProcessError as reason:
-                return {"status": str(reason), "questions": {},
-                        "output": student.output.decode(errors="replace")}
+                return Outcome(reason.status, str(reason),
+                               output=student.output.decode(errors="replace"))
             namespace = StudentNamespace(student)
             for test_file in test_files:
                 test_file.run(namespace)
-            status = "graded" if student.dead is None else f"graded, but {student.dead}"
+            detail = student.dead or ""
             if "TimeLimit" in errors:
-                status = f"graded, but a cell ran longer than {cell_seconds} s and was stopped"
-            return {"status": status, "questions": summarise(test_files), "cell_errors": errors,
-                    "output": student.output.decode(errors="replace")}
+                detail = f"a cell ran longer than {cell_seconds} s and was stopped"
+            return Outcome(Status.GRADED, detail, summarise(test_files), errors,
+                           student.output.decode(errors="replace"))
 
 
 def main(argv=None):
@@ -135,7 +137,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     outcome = grade(os.path.abspath(args.zip), args.submission, args.timeout)
     with open(args.result, "w") as handle:
-        json.dump(outcome, handle)
+        json.dump(outcome.to_json(), handle)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import tempfile
 from collections import namedtuple
 from statistics import mean
 
+from .results import Status
+
 Row = namedtuple("Row", "student notebook question score max_score status")
 COLUMNS = Row._fields
 MANUAL_STATUS = "manual: grade by hand"
@@ -27,21 +29,20 @@ def write_atomically(path, text):
 
 
 def rows_for(student, notebook, notebook_questions, outcome):
-    """One row per question of `notebook` for this submission's grading outcome."""
-    graded = outcome.get("questions", {})
-    status = outcome["status"]
-    if outcome.get("cell_errors") and status == "graded":
-        status = f"graded; cells raised {', '.join(sorted(set(outcome['cell_errors'])))}"
+    """One row per question of `notebook` for this submission's Outcome."""
+    status = outcome.status_text()
     rows = []
     for question, max_points, manual in notebook_questions:
         if manual:
-            rows.append(Row(student, notebook, question, 0, max_points, MANUAL_STATUS))
-        elif question in graded:
-            rows.append(Row(student, notebook, question, graded[question]["score"], max_points,
-                            status))
+            rows.append(Row(student, notebook, question, 0, max_points,
+                            MANUAL_STATUS if outcome.graded else status))
+        elif question in outcome.questions:
+            rows.append(Row(student, notebook, question, outcome.questions[question].score,
+                            max_points, status))
         else:
             rows.append(Row(student, notebook, question, 0, max_points,
-                            status if not graded else "not graded: the question's tests did not run"))
+                            status if not outcome.questions
+                            else "not graded: the question's tests did not run"))
     return rows
 
 
@@ -62,27 +63,23 @@ def _number(value):
 
 def feedback_text(student, notebook, outcome, notebook_questions):
     """A student's feedback for one notebook, in Markdown."""
-    lines = [f"# Feedback on {notebook} for {student}", "", f"Status: {outcome['status']}", ""]
-    graded = outcome.get("questions", {})
+    lines = [f"# Feedback on {notebook} for {student}", "", f"Status: {outcome.status_text()}", ""]
     for question, max_points, manual in notebook_questions:
         if manual:
             lines += [f"## {question}: graded by hand (out of {_number(max_points)})", ""]
             continue
-        result = graded.get(question)
+        result = outcome.questions.get(question)
         if result is None:
             lines += [f"## {question}: 0 / {_number(max_points)}", "", "Not graded (see status).", ""]
             continue
-        lines += [f"## {question}: {_number(result['score'])} / {_number(max_points)}", ""]
-        failures = [case for case in result["cases"] if not case["passed"]]
+        lines += [f"## {question}: {_number(result.score)} / {_number(max_points)}", ""]
+        failures = [check for check in result.checks if not check.passed]
         if not failures:
             lines += ["All checks passed.", ""]
-        for case in failures:
-            kind = "hidden check" if case["hidden"] else "public check"
-            lines.append(f"- {kind} failed: {case['message'] or 'no details'}")
+        for check in failures:
+            kind = "hidden check" if check.hidden else "public check"
+            lines.append(f"- {kind} failed: {check.message or 'no details'}")
         lines.append("")
-    if outcome.get("cell_errors"):
-        lines += ["Cells that raised errors while grading: "
-                  + ", ".join(sorted(set(outcome["cell_errors"]))), ""]
     return "\n".join(lines)
 
 
@@ -91,13 +88,12 @@ def write_feedback(out_dir, student, notebook, outcome, notebook_questions):
                      feedback_text(student, notebook, outcome, notebook_questions))
 
 
-def summary(rows):
-    """A plain-text summary: submissions graded and failed, mean score per question."""
-    submissions = {}
-    for row in rows:
-        submissions.setdefault((row.student, row.notebook), row.status)
-    graded = sum(status.startswith("graded") for status in submissions.values())
-    timed_out = sum(status.startswith("timed out") for status in submissions.values())
+def summary(outcomes, rows):
+    """A plain-text summary: how the submissions went (by their Outcome's status) and the
+    mean score of each autograded question."""
+    statuses = [outcome.status for outcome in outcomes]
+    graded = statuses.count(Status.GRADED)
+    timed_out = statuses.count(Status.TIMED_OUT)
     by_question = {}
     for row in rows:
         if row.question and row.status != MANUAL_STATUS:
@@ -105,8 +101,8 @@ def summary(rows):
     # columns as wide as their longest entry, plus two spaces
     width_nb = max([len("notebook")] + [len(nb) for nb, _, _ in by_question]) + 2
     width_q = max([len("question")] + [len(q) for _, q, _ in by_question]) + 2
-    lines = [f"submissions: {len(submissions)}  graded: {graded}  timed out: {timed_out}  "
-             f"failed: {len(submissions) - graded - timed_out}", "",
+    lines = [f"submissions: {len(statuses)}  graded: {graded}  timed out: {timed_out}  "
+             f"failed: {len(statuses) - graded - timed_out}", "",
              f"{'notebook':<{width_nb}}{'question':<{width_q}}{'mean':>8}{'max':>6}"]
     for (notebook, question, max_score), scores in sorted(by_question.items()):
         lines.append(f"{notebook:<{width_nb}}{question:<{width_q}}{mean(scores):>8.2f}"

@@ -11,29 +11,29 @@ import pathlib
 import sys
 
 from .grade_one import grade_unpacked
+from .results import Status, not_graded
 
 TIMEOUT = 600
 
 
 def results(outcome):
-    """Gradescope's results dict for one grading outcome."""
+    """Gradescope's results dict for one grading Outcome."""
     tests = []
-    for question, result in outcome.get("questions", {}).items():
+    for question, result in outcome.questions.items():
         for hidden, visibility, label in ((False, "visible", "public checks"),
                                           (True, "after_published", "hidden checks")):
-            cases = [case for case in result["cases"] if case["hidden"] == hidden]
-            if not cases:
+            checks = [check for check in result.checks if check.hidden == hidden]
+            if not checks:
                 continue
-            points = [float(case["points"] or 0) for case in cases]
             tests.append({
                 "name": f"{question} ({label})",
-                "score": sum(p for p, case in zip(points, cases) if case["passed"]),
-                "max_score": sum(points),
+                "score": sum(check.points for check in checks if check.passed),
+                "max_score": sum(check.points for check in checks),
                 "visibility": visibility,
-                "output": "\n".join(f"failed: {case['message']}" for case in cases
-                                    if not case["passed"]) or "All checks passed.",
+                "output": "\n".join(f"failed: {check.message}" for check in checks
+                                    if not check.passed) or "All checks passed.",
             })
-    return {"tests": tests, "output": f"Status: {outcome['status']}",
+    return {"tests": tests, "output": f"Status: {outcome.status_text()}",
             **({} if tests else {"score": 0})}
 
 
@@ -41,7 +41,8 @@ def main(autograder_dir="/autograder"):
     folder = pathlib.Path(autograder_dir)
     notebooks = sorted((folder / "submission").glob("*.ipynb"))
     if len(notebooks) != 1:
-        outcome = {"status": f"expected one .ipynb file in the submission, found {len(notebooks)}"}
+        outcome = not_graded(Status.INVALID, "expected one .ipynb file in the submission, "
+                                             f"found {len(notebooks)}")
     else:
         outcome = grade_unpacked(folder / "source", str(notebooks[0]), TIMEOUT)
     (folder / "results").mkdir(exist_ok=True)

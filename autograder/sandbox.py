@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 from . import wire
+from .results import Status
 
 WORKER = pathlib.Path(__file__).with_name("sandbox_worker.py")
 OUTPUT_CAP = 64 * 1024
@@ -29,7 +30,12 @@ UNPRIVILEGED = "nobody"
 
 
 class StudentProcessError(Exception):
-    """The student's process cannot be used: it timed out, died, or broke the protocol."""
+    """The student's process cannot be used: it timed out, died, or broke the protocol.
+    `status` says which (Status.TIMED_OUT or Status.CRASHED)."""
+
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.status = status
 
 
 def _student_exception(name, message):
@@ -47,7 +53,8 @@ class StudentProcess:
         self.deadline = time.monotonic() + total_seconds
         self.call_seconds = call_seconds
         self.output = bytearray()
-        self.dead = None
+        self.dead = None  # why the process can no longer be used
+        self.dead_status = None
         self.hung = set()
         notebook_copy = self.workdir / pathlib.Path(notebook_path).name
         shutil.copy(notebook_path, notebook_copy)
@@ -123,28 +130,32 @@ class StudentProcess:
 
     def _exchange(self, request, seconds, doing):
         if self.dead:
-            raise StudentProcessError(self.dead)
+            raise StudentProcessError(self.dead, self.dead_status)
         seconds = min(seconds, self.deadline - time.monotonic())
         if seconds <= 0:
-            self.dead = f"the notebook used up its {self.total_seconds} s {doing}"
-            self.close()
-            raise StudentProcessError(self.dead)
+            return self._give_up(f"the notebook used up its {self.total_seconds} s {doing}",
+                                 Status.TIMED_OUT)
         try:
             self._sock.settimeout(seconds)
             if request is not None:
                 wire.send(self._sock, request)
             reply = wire.receive(self._sock)
         except socket.timeout:
-            self.dead = f"the notebook did not finish {doing} within {seconds:.0f} s"
+            return self._give_up(f"the notebook did not finish {doing} within {seconds:.0f} s",
+                                 Status.TIMED_OUT)
         except (OSError, ValueError) as error:
-            self.dead = f"the notebook's process broke the grading protocol ({error})"
-        else:
-            if isinstance(reply, dict):
-                return reply
-            self.dead = (f"the notebook's Python process ended {doing} "
-                         "(sys.exit, os._exit, a crash or running out of memory)")
+            return self._give_up(f"the notebook's process broke the grading protocol ({error})",
+                                 Status.CRASHED)
+        if isinstance(reply, dict):
+            return reply
+        return self._give_up(f"the notebook's Python process ended {doing} "
+                             "(sys.exit, os._exit, a crash or running out of memory)", Status.CRASHED)
+
+    def _give_up(self, reason, status):
+        """Stop the process for good and raise StudentProcessError(reason, status)."""
+        self.dead, self.dead_status = reason, status
         self.close()
-        raise StudentProcessError(self.dead)
+        raise StudentProcessError(reason, status)
 
     def close(self):
         if self._process.poll() is None:

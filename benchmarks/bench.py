@@ -557,7 +557,7 @@ def grade_folder(folder, out):
     from autograder.grade import grade_batch
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        return grade_batch(folder, out, regrade=True, progress=False)
+        return grade_batch(folder, out, regrade=True, progress=False)[1]
 
 
 def _graded_ok(rows):

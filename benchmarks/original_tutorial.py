@@ -145,3 +145,29 @@ def shortcut_experiment(planning_steps=(0, 10), n_episodes=400, shortcut_episode
         steps[i] = learn_environment(OriginalQuentinsWorld(), model_update, planning, params,
                                      1000, n_episodes, shortcut_episode=shortcut_episode)[2]
     return steps
+
+
+def reference_numbers():
+    """The tutorial's reference figures for sections 2, 3 and 4, each run started with
+    `np.random.seed(1)` as in the tutorial (tests/data/tutorial_reference.json holds them)."""
+    params = {"epsilon": 0.05, "alpha": 0.5, "gamma": 0.8, "k": 10}
+    np.random.seed(1)
+    value, rewards, steps = learn_environment(OriginalQuentinsWorld(), model_update, planning,
+                                              params, 1000, 500)
+    np.random.seed(1)
+    sweep = planning_sweep()
+    np.random.seed(1)
+    shortcut = shortcut_experiment()
+    return {
+        "sec2": {"episode_steps_first20": steps[:20].astype(int).tolist(),
+                 "steps_total": int(steps.sum()), "reward_total": float(rewards.sum()),
+                 "value_sum": round(float(value.sum()), 6),
+                 "greedy_action_per_state": value.argmax(axis=1).tolist()},
+        "sec3": {"mean_steps_ep20_100_per_k":
+                 [round(float(m), 3) for m in sweep.mean(axis=1)[:, 20:100].mean(axis=1)],
+                 "total_steps_per_k": sweep.sum(axis=(1, 2)).astype(int).tolist()},
+        "sec4": {"total_steps_qlearning": int(shortcut[0].sum()),
+                 "total_steps_dynaq": int(shortcut[1].sum()),
+                 "mean_steps_ep200_250": [round(float(m), 3)
+                                          for m in shortcut[:, 200:250].mean(axis=1)]},
+    }

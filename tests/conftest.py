@@ -1,5 +1,6 @@
-"""Shared fixtures: the repository root, the seed parity figures and the reference
-Dyna-Q functions taken from the instructor master notebooks."""
+"""Shared fixtures: the repository root, the original tutorial's reference figures
+(tests/data/tutorial_reference.json) and the reference Dyna-Q functions taken from the
+instructor master notebooks."""
 
 import json
 import pathlib
@@ -11,14 +12,14 @@ import pytest
 matplotlib.use("Agg")
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+TUTORIAL_REFERENCE = ROOT / "tests" / "data" / "tutorial_reference.json"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "autograder" / "hidden"))
 
 
 @pytest.fixture(scope="session")
 def seed_parity():
-    return json.loads((SHARED / "seed_parity.json").read_text())
+    return json.loads(TUTORIAL_REFERENCE.read_text())
 
 
 @pytest.fixture(scope="session")

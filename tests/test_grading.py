@@ -108,11 +108,14 @@ def test_buggy_submissions_lose_points_on_their_question_with_the_right_message(
     assert "dynaq_checks" not in feedback
 
 
-def test_unreadable_notebook_scores_zero_with_a_reason(batch):
+def test_unreadable_notebook_scores_zero_with_a_reason_on_every_question(batch):
     _, _, rows, _ = batch
-    for row in rows_of(rows, "broken").values():
+    broken = rows_of(rows, "broken")
+    written = [question for question, _, manual in questions("02_planning") if manual]
+    assert written and set(written) <= set(broken)
+    for row in broken.values():  # its written question too: there is nothing to grade by hand
         assert row["score"] == "0"
-        assert row["status"].startswith(("invalid notebook", "manual"))
+        assert row["status"].startswith("invalid notebook"), row
 
 
 def test_notebook_of_another_assignment_scores_zero(batch):
@@ -154,9 +157,10 @@ def test_rerun_resumes_without_regrading_and_gives_the_same_gradebook(batch):
 
 def test_summary_columns_stay_apart_for_long_notebook_and_question_names():
     from autograder import gradebook
+    from autograder.results import Outcome, Status
     rows = [gradebook.Row("ann", "08_decision_time_planning", "a_rather_long_question_name_here",
                           1.0, 2.0, "graded")]
-    header, line = gradebook.summary(rows).splitlines()[-2:]
+    header, line = gradebook.summary([Outcome(Status.GRADED)], rows).splitlines()[-2:]
     assert line.split() == ["08_decision_time_planning", "a_rather_long_question_name_here",
                             "1.00", "2"]
     assert header.index("question") == line.index("a_rather_long")

@@ -120,7 +120,7 @@ def batch(tmp_path_factory):
     assert done.returncode == 0, done.stderr[-2000:]
     with open(out / "gradebook.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return folder, out, rows, elapsed
+    return folder, out, rows, elapsed, done.stdout
 
 
 def graded(rows, student, question):
@@ -129,14 +129,14 @@ def graded(rows, student, question):
 
 
 def test_the_batch_holds_at_least_30_submissions_and_finishes_in_its_budget(batch):
-    folder, _, rows, elapsed = batch
+    folder, _, rows, elapsed, _ = batch
     assert len(list(folder.glob("*/*.ipynb"))) >= 30
     # 31 notebooks on 2 workers: the slowest cases are bounded by TIMEOUT, not by their loops
     assert elapsed < 31 * TIMEOUT / 2
 
 
 def test_every_correct_notebook_gets_full_marks_next_to_the_broken_ones(batch):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     for student in ("ana", "ben", "cleo"):
         for notebook in CORE_NOTEBOOKS:
             for question, points, manual in questions(notebook):
@@ -148,7 +148,7 @@ def test_every_correct_notebook_gets_full_marks_next_to_the_broken_ones(batch):
 
 @pytest.mark.parametrize("student", sorted(TAMPERERS))
 def test_tampering_earns_nothing_beyond_the_real_behaviour(batch, student):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     score, _, status = graded(rows, student, "dyna_q_planning")
     assert score == 0, f"{student} kept a stub planner but scored {score}"
     assert status.startswith("graded")
@@ -156,14 +156,14 @@ def test_tampering_earns_nothing_beyond_the_real_behaviour(batch, student):
 
 
 def test_an_object_equal_to_everything_scores_nothing(batch):
-    _, out, rows, _ = batch
+    _, out, rows, *_ = batch
     assert graded(rows, "always_equal", "dyna_q_planning")[0] == 0
     feedback = (out / "feedback" / "always_equal" / "02_planning.md").read_text()
     assert "Yes" in feedback
 
 
 def test_broken_cells_cost_only_what_depends_on_them(batch):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     for student in ("exits_with_sys_exit", "raises_in_a_cell", "floods_output", "deletes_its_folder"):
         score, points, status = graded(rows, student, "dyna_q_planning")
         assert (score, points) == (8, 8), (student, status)
@@ -172,46 +172,52 @@ def test_broken_cells_cost_only_what_depends_on_them(batch):
 
 
 def test_an_endless_cell_is_stopped_and_the_rest_is_graded(batch):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     score, points, status = graded(rows, "loops_in_a_cell", "dyna_q_planning")
     assert (score, points) == (8, 8)
     assert "ran longer than" in status
 
 
 def test_an_endless_function_fails_its_checks_with_a_time_limit_message(batch):
-    _, out, rows, _ = batch
+    _, out, rows, *_ = batch
     score, _, status = graded(rows, "loops_in_function", "dyna_q_planning")
     assert score == 0 and status.startswith("graded")
     assert "time limit" in (out / "feedback" / "loops_in_function" / "02_planning.md").read_text()
 
 
 def test_a_notebook_that_cannot_be_stopped_times_out_with_zero(batch):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     score, _, status = graded(rows, "never_stops", "dyna_q_model_update")
     assert score == 0 and f"within {TIMEOUT} s" in status
 
 
+def test_the_summary_counts_the_notebook_that_ran_out_of_time_as_timed_out(batch):
+    *_, stdout = batch
+    # never_stops timed out; kills_its_process, bad_json and wrong_notebook failed
+    assert "submissions: 31  graded: 27  timed out: 1  failed: 3" in stdout
+
+
 def test_a_notebook_that_kills_its_process_scores_zero_with_the_reason(batch):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     score, _, status = graded(rows, "kills_its_process", "dyna_q_planning")
     assert score == 0 and "process ended" in status
 
 
 def test_a_missing_function_is_named_in_the_feedback(batch):
-    _, out, rows, _ = batch
+    _, out, rows, *_ = batch
     assert graded(rows, "missing_function", "dyna_q_planning")[0] == 0
     feedback = (out / "feedback" / "missing_function" / "02_planning.md").read_text()
     assert "dyna_q_planning is not defined in your notebook" in feedback
 
 
 def test_unreadable_and_wrong_notebooks_score_zero_with_a_reason(batch):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     assert graded(rows, "bad_json", "planning_updates")[2].startswith("invalid notebook")
     assert graded(rows, "wrong_notebook", "planning_updates")[2].startswith("wrong assignment")
 
 
 def test_buggy_submissions_lose_points_only_on_their_function(batch):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     score, points, _ = graded(rows, "bug_dyna_q_planning", "dyna_q_planning")
     assert 0 < score < points
     score, points, _ = graded(rows, "bug_dyna_q_model_update", "dyna_q_model_update")
@@ -219,7 +225,7 @@ def test_buggy_submissions_lose_points_only_on_their_function(batch):
 
 
 def test_regrading_gives_the_same_gradebook(batch):
-    folder, out, _, _ = batch
+    folder, out, *_ = batch
     before = (out / "gradebook.csv").read_text()
     subset = out.parent / "regrade"
     for student in ("ana", "bug_dyna_q_planning", "patches_numpy"):
@@ -235,7 +241,7 @@ def test_regrading_gives_the_same_gradebook(batch):
 
 
 def test_an_interrupted_run_keeps_the_previous_gradebook_and_resumes(batch, tmp_path):
-    folder, out, _, _ = batch
+    folder, out, *_ = batch
     subset = tmp_path / "subs"
     for student in ("ana", "ben"):
         (subset / student).mkdir(parents=True)
@@ -263,7 +269,7 @@ def test_an_interrupted_run_keeps_the_previous_gradebook_and_resumes(batch, tmp_
 
 
 def test_every_row_of_the_gradebook_has_a_score_in_range_and_an_expected_status(batch):
-    _, _, rows, _ = batch
+    _, _, rows, *_ = batch
     unusable = {"bad_json": "invalid notebook", "wrong_notebook": "wrong assignment",
                 "never_stops": "the notebook", "kills_its_process": "the notebook's Python process ended"}
     submissions = {(r["student"], r["notebook"]) for r in rows}

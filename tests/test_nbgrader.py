@@ -105,7 +105,7 @@ def grade_with_otter(folder, out):
         write_submission(folder, student, name, {**reference_sources(), **functions})
     (folder / TRUNCATED[0]).mkdir()
     (folder / TRUNCATED[0] / f"{TRUNCATED[1]}.ipynb").write_text('{"cells": [  (a truncated upload)')
-    return grade_batch(folder, out, jobs=1, progress=False)
+    return grade_batch(folder, out, jobs=1, progress=False)[1]
 
 
 @pytest.fixture(scope="module")
