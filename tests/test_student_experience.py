@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.masters import NOTEBOOKS
+from autograder.course import NOTEBOOKS
 from autograder.submissions import fill_notebook, reference_sources
 from conftest import ROOT
 
