@@ -81,14 +81,22 @@ def failure_text(message):
     return "\n".join(line.strip() for line in body).strip()
 
 
+def plain_description(test):
+    """What a test checks, in plain words: its docstring, else its name in words."""
+    doc = " ".join((test.__doc__ or "").split())
+    return doc or test.__name__.removeprefix("test_").replace("_", " ")
+
+
 def summarise(test_files):
     """Per-question results of Otter test files that have run."""
     return {
         test_file.name: QuestionResult(
             float(test_file.score), float(test_file.possible),
-            [CheckResult(case.test_case.name, bool(case.passed), bool(case.test_case.hidden),
-                         float(case.test_case.points or 0), failure_text(case.message))
-             for case in test_file.test_case_results])
+            [CheckResult(test.__name__, bool(case.passed), bool(case.test_case.hidden),
+                         float(case.test_case.points or 0), failure_text(case.message),
+                         plain_description(test))
+             for case in test_file.test_case_results
+             for test in [case.test_case.body.test_func]])
         for test_file in test_files
     }
 

@@ -128,14 +128,17 @@ def check_module(name):
     return importlib.import_module(name)
 
 
-def _raw(source):
-    return nbformat.v4.new_raw_cell(source)
+def _new_cell(kind, source):
+    """A new cell as the masters hold them (nbformat 4.4: cells have no id)."""
+    cell = getattr(nbformat.v4, f"new_{kind}_cell")(source)
+    cell.pop("id", None)
+    return cell
 
 
 def pasted_question(function):
     """Cells of the question asking to paste `function` (a course.Function) again: its
     home question renamed, worth no points, with its public tests only."""
-    cells = [_raw(f"# BEGIN QUESTION\nname: {function.pasted_as}\npoints: 0")]
+    cells = [_new_cell("raw", f"# BEGIN QUESTION\nname: {function.pasted_as}\npoints: 0")]
     for place in walk(read_master(function.notebook)):
         if place.question is None or place.question["name"] != function.name \
                 or place.markup in ("BEGIN QUESTION", "HIDDEN CHECKS"):
@@ -153,11 +156,13 @@ def pasted_question(function):
 
 
 def hidden_test_cells(function):
-    """One hidden Otter test cell per check of `function` (a course.Function)."""
+    """One hidden Otter test cell per check of `function` (a course.Function), its
+    docstring the check's description in plain words."""
     module = function.checks
-    return [nbformat.v4.new_code_cell(
-        f'{TEST_CONFIG}\nhidden: true\npoints: {float(check.points)!r}\n""" # END TEST CONFIG\n'
+    return [_new_cell(
+        "code", f'{TEST_CONFIG}\nhidden: true\npoints: {float(check.points)!r}\n""" # END TEST CONFIG\n'
         f"def test_{check.name}({function.name}):\n"
+        f'    """{check.description}"""\n'
         f"    import {CHECK_KIT}, {module}\n"
         f"    {CHECK_KIT}.assert_passes({module}.CHECKS, {function.name!r}, {check.name!r}, "
         f"{function.name})")

@@ -23,7 +23,9 @@ their marker cells filled in, as the Otter build reads them):
   Otter's own rule), the `def test_...(...)` followed by a call passing the notebook
   globals it names; a public case as grade_id `<question>-<test name>`, a hidden one as
   `<question>-hidden<n>` inside `### BEGIN HIDDEN TESTS` (stripped from the release);
-- other cells of a question (a written question's text): read-only cells.
+- other cells of a question (a written question's text): read-only cells;
+- the cell starting Otter's checks (`otter.Notebook()`) is left out: nbgrader's own test
+  cells are the checks, and the hub's kernel needs no Otter.
 
 Hidden checks: the check modules go to OUT/autograder_files/, outside source/, so
 `generate_assignment` never copies it into a release and `autograde` never copies it
@@ -198,8 +200,8 @@ def convert(name):
             tests, answers, prompts = [], 0, 0
         elif place.markup == "END QUESTION":
             out.cells += grade_cells(question["name"], tests, question.get("points"), hidden_files)
-        elif place.markup is not None:
-            continue
+        elif place.markup is not None or "otter.Notebook(" in cell.source:
+            continue  # Otter's own cell: nbgrader's test cells are the checks here
         elif question is None:
             out.cells.append(cell)
         elif place.part == "TESTS":

@@ -23,12 +23,14 @@ class Status(enum.Enum):
 
 @dataclass
 class CheckResult:
-    """One Otter test case of a question: passed or failed, with its points."""
+    """One Otter test case of a question: its test function's name and what it checks in
+    plain words (its docstring), passed or failed, with its points."""
     name: str
     passed: bool
     hidden: bool
     points: float
     message: str = ""
+    description: str = ""
 
 
 @dataclass

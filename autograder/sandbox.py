@@ -38,6 +38,11 @@ class StudentProcessError(Exception):
         self.status = status
 
 
+def _call_request(args, kwargs):
+    return {"args": [wire.encode(a) for a in args],
+            "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
+
+
 def _student_exception(name, message):
     """An exception of the student's exception type name, raised in the grader."""
     return type(name, (Exception,), {})(message)
@@ -99,6 +104,10 @@ class StudentProcess:
         reply = self._exchange(None, self.total_seconds, "while running the notebook's cells")
         return list(reply.get("cell_errors", []))
 
+    def seed(self, seed):
+        """Seed the student's global generators (NumPy's and Python's) with `seed`."""
+        self._exchange({"op": "seed", "seed": int(seed)}, self.call_seconds, "while seeding")
+
     def lookup(self, name):
         """A proxy for the student's function `name`, its value, or None if undefined."""
         reply = self._exchange({"op": "lookup", "name": name}, self.call_seconds,
@@ -110,13 +119,36 @@ class StudentProcess:
         return wire.decode(reply["value"])
 
     def call(self, name, args, kwargs):
+        """Call the student's function `name`; its result, or its exception raised here."""
+        self._check_not_hung(name)
+        reply = self._exchange({"op": "call", "name": name, **_call_request(args, kwargs)},
+                               self.call_seconds + 5, f"while running {name}")
+        return self._result(name, args, reply)
+
+    def call_many(self, name, calls):
+        """Call the student's function `name` once per `(args, kwargs)` in `calls`, in
+        order, in one exchange. Returns each call's result, or the exception it raised
+        (the list ends at the first exception), as `call` would give them one by one."""
+        self._check_not_hung(name)
+        reply = self._exchange({"op": "call_many", "name": name,
+                                "calls": [_call_request(args, kwargs) for args, kwargs in calls]},
+                               (self.call_seconds + 5) * len(calls), f"while running {name}")
+        outcomes = []
+        for (args, _), one in zip(calls, reply["replies"]):
+            try:
+                outcomes.append(self._result(name, args, one))
+            except Exception as error:  # the student's exception, rebuilt here
+                outcomes.append(error)
+                break
+        return outcomes
+
+    def _check_not_hung(self, name):
         if name in self.hung:
             raise _student_exception("TimeLimit", f"{name} ran past its time limit of "
                                      f"{self.call_seconds} s on an earlier call")
-        reply = self._exchange({"op": "call", "name": name,
-                                "args": [wire.encode(a) for a in args],
-                                "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}},
-                               self.call_seconds + 5, f"while running {name}")
+
+    def _result(self, name, args, reply):
+        """The result of one call's reply; arrays the call changed are changed in `args`."""
         if "error" in reply:
             if reply["error"] == "TimeLimit":
                 self.hung.add(name)
@@ -172,13 +204,23 @@ class StudentProcess:
 
 class StudentFunction:
     """Calls the student's function in the student's process, with copies of the
-    arguments; arrays the function changed in place are changed here too."""
+    arguments; arrays the function changed in place are changed here too. `call_many`
+    makes many calls in one exchange (the hidden checks' statistical tests use it), and
+    `seed_generators` seeds the student's process when a check seeds its generators."""
 
     def __init__(self, process, name):
         self._process, self.__name__ = process, name
 
     def __call__(self, *args, **kwargs):
         return self._process.call(self.__name__, args, kwargs)
+
+    def call_many(self, arg_lists):
+        return self._process.call_many(self.__name__, [(args, {}) for args in arg_lists])
+
+    def seed_generators(self, seed):
+        """Seed the global generators where the function runs, as a check seeds its own
+        before calling it (in a student's kernel, under nbgrader, they are the same)."""
+        self._process.seed(seed)
 
 
 class StudentNamespace(dict):

@@ -1,6 +1,6 @@
 """The student's side of grading, run in its own sandboxed process: execute the
 submission's code cells with IPython, then answer the grader's requests (look a name
-up, call a function) over the socket it was handed. The grader trusts nothing it says.
+up, call a function, once or many times in one message) over the socket it was handed. The grader trusts nothing it says.
 
 Usage (started by `autograder.sandbox`): `python sandbox_worker.py NOTEBOOK FD CELL_S CALL_S`.
 """
@@ -61,19 +61,42 @@ def run_cells(notebook, cell_seconds):
     return shell.user_ns, errors
 
 
+def seed_generators(seed):
+    np.random.seed(seed)
+    random.seed(seed)
+
+
 def answer(request, namespace, call_seconds):
-    """Reply to one request from the grader."""
+    """Reply to one request from the grader: seed the global generators (as a check about
+    to call the student's functions seeds its own), look a name up, call a function, or
+    call it once per argument list (`call_many`, stopping at the first error)."""
+    if request["op"] == "seed":
+        seed_generators(int(request["seed"]))
+        return {"seeded": True}
     name = request["name"]
     if name not in namespace:
         return {"missing": True}
     value = namespace[name]
     if request["op"] == "lookup":
         return {"callable": True} if callable(value) else {"value": wire.encode(value)}
+    if request["op"] == "call":
+        return call(value, request, call_seconds)
+    replies = []
+    for one in request["calls"]:
+        replies.append(call(value, one, call_seconds))
+        if "error" in replies[-1]:
+            break
+    return {"replies": replies}
+
+
+def call(function, request, call_seconds):
+    """Call `function` with the request's arguments within `call_seconds`; the reply holds
+    the result and the array arguments as they are after the call, or the error."""
     args = [wire.decode(a) for a in request["args"]]
     kwargs = {str(k): wire.decode(v) for k, v in request.get("kwargs", {}).items()}
     signal.setitimer(signal.ITIMER_REAL, call_seconds)
     try:
-        result = value(*args, **kwargs)
+        result = function(*args, **kwargs)
     except BaseException as error:  # SystemExit and KeyboardInterrupt are answers too
         return {"error": type(error).__name__, "message": str(error)[:500]}
     finally:
@@ -88,8 +111,7 @@ def main(notebook_path, fd, cell_seconds, call_seconds):
     with open(notebook_path, encoding="utf-8") as handle:
         notebook = json.load(handle)
     namespace, errors = run_cells(notebook, float(cell_seconds))
-    np.random.seed(SEED)
-    random.seed(SEED)
+    seed_generators(SEED)
     wire.send(sock, {"ready": True, "cell_errors": errors})
     while (request := wire.receive(sock)) is not None:
         try:

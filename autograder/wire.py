@@ -1,10 +1,11 @@
 """The message format between the grader and a student's sandboxed process: plain
-JSON, length-prefixed on a socket. Arrays travel as nested lists with their dtype and
-shape, so nothing a student returns can execute code in the grader (no pickle) and no
-object with a custom `==` can cross. NumPy scalars keep their type and sets stay sets,
+JSON, length-prefixed on a socket. Arrays travel as their raw bytes (base64) with their
+numeric dtype and shape, so nothing a student returns can execute code in the grader (no
+pickle) and no object with a custom `==` can cross. NumPy scalars keep their type and sets stay sets,
 so the tests see what they would see in the student's own kernel (as under nbgrader).
 """
 
+import base64
 import json
 import struct
 
@@ -29,8 +30,8 @@ def encode(value, args=(), depth=0):
     if isinstance(value, float):
         return {"t": "float", "v": float(value)}
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        return {"t": "ndarray", "v": value.tolist(), "dtype": value.dtype.str,
-                "shape": list(value.shape)}
+        return {"t": "ndarray", "v": base64.b64encode(np.ascontiguousarray(value).tobytes()).decode(),
+                "dtype": value.dtype.str, "shape": list(value.shape)}
     if type(value) in (list, tuple, set, frozenset) and depth < _DEPTH and len(value) <= 10_000:
         return {"t": type(value).__name__, "v": [encode(v, args, depth + 1) for v in value]}
     if type(value) is dict and depth < _DEPTH and len(value) <= 1000:
@@ -85,7 +86,8 @@ def _decode_tagged(data, args):
     if kind == "numpy" and _numeric(data["dtype"]):
         return np.dtype(data["dtype"]).type(payload)
     if kind == "ndarray" and _numeric(data["dtype"]):
-        return np.array(payload, dtype=np.dtype(data["dtype"])).reshape(data["shape"])
+        raw = base64.b64decode(payload, validate=True)
+        return np.frombuffer(raw, dtype=np.dtype(data["dtype"])).reshape(data["shape"]).copy()
     if kind in _CONTAINERS:  # a set of unhashable items raises TypeError: malformed
         return _CONTAINERS[kind](decode(v, args) for v in payload)
     if kind == "dict":

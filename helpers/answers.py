@@ -10,9 +10,13 @@ where a number is due and a number where None is due are wrong.
 - `describe(x)`, `as_number(x)`, `as_count(x)`: the rule, as data.
 - `returned_number`, `returned_count`, `returned_table`: the rule as the public checks
   use it, raising AssertionError with a message naming what came back.
+- `seeded_generators()`: the public checks of random functions draw the same numbers
+  wherever they run (in the student's kernel, or in the grader's process).
 """
 
+import contextlib
 import math
+import random
 
 import numpy as np
 
@@ -107,3 +111,22 @@ def returned_table(result, shape, function):
     assert array.shape == tuple(shape), (f"{function} must return an array of shape "
                                          f"{tuple(shape)}, but it returned {describe(result)}")
     return array
+
+
+@contextlib.contextmanager
+def seeded_generators(function, seed=0):
+    """Seed NumPy's and Python's global generators for a check of `function`, then put
+    their states back: the check draws the same numbers wherever it runs, and the
+    student's own random numbers go on as if it had not run. When `function` is the
+    grader's stand-in for a function in another process, that process is seeded too."""
+    numpy_state, python_state = np.random.get_state(), random.getstate()
+    np.random.seed(seed)
+    random.seed(seed)
+    seed_elsewhere = getattr(function, "seed_generators", None)
+    if seed_elsewhere is not None:
+        seed_elsewhere(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(numpy_state)
+        random.setstate(python_state)

@@ -11,6 +11,8 @@ Public API
     assert_passes(CHECKS, function, name, f)   one check, as a hidden test runs it
     seeded(seed)           decorator: a check runs with seeded generators, no warnings
     call_student(f, ...)   call a student's function; a crash becomes a plain message
+    call_student_repeatedly(f, ...)   many calls, in one exchange with a graded process
+    with_arguments(f, adapt)          f seen through an argument adapter
     same, close            exact / rounding-tolerant comparison of numbers (NaN-aware)
     number_text(x)         a number as a failure message shows it
     describe(x)            what a returned value is, in a student's words (helpers.answers)
@@ -36,7 +38,8 @@ import numpy as np
 from helpers.answers import as_count, as_number, describe
 from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
 
-__all__ = ["Check", "run_checks", "assert_passes", "seeded", "call_student", "same", "close",
+__all__ = ["Check", "run_checks", "assert_passes", "seeded", "call_student",
+           "call_student_repeatedly", "with_arguments", "same", "close",
            "number_text", "describe", "as_count", "as_number", "as_float_array",
            "acceptance_interval", "upper_tail", "rejection_probability", "interval_probability"]
 
@@ -84,13 +87,18 @@ def assert_passes(checks, function, name, student_function):
 
 
 def seeded(seed):
-    """Decorator for a check: seed the global generators with `seed` and silence
-    warnings around it, so regrading gives the same result."""
+    """Decorator for a check: seed the global generators with `seed` where the student's
+    function draws from them (here, and in the student's process when the function is
+    the grader's proxy) and silence warnings around it, so regrading gives the same
+    result and every grading path the same draws."""
     def prepare(check_function):
         @functools.wraps(check_function)
         def run(student_function):
             _np_seed(seed)
             _py_seed(seed)
+            seed_student = getattr(student_function, "seed_generators", None)
+            if seed_student is not None:
+                seed_student(seed)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return check_function(student_function)
@@ -103,15 +111,47 @@ def call_student(func, fname, args, context):
     try:
         return func(*args)
     except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
-        try:
-            text = str(error)
-        except Exception:  # noqa: BLE001
-            text = ""
-        text = " ".join(text.split())
-        if len(text) > 200:
-            text = text[:197] + "..."
-        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
-        raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
+        raise AssertionError(_crash_message(error, fname, context)) from None
+
+
+def call_student_repeatedly(func, fname, arg_lists, context):
+    """The results of calling the student's function once per argument list, in order,
+    exactly as repeated `call_student` calls give them (the first crash becomes the same
+    plain message). The grader's proxy of a function makes the calls in one exchange
+    with the student's process (its `call_many`); a plain function is called in a loop."""
+    many = getattr(func, "call_many", None)
+    if many is None:
+        return [call_student(func, fname, args, context) for args in arg_lists]
+    results = []
+    for outcome in many(arg_lists):
+        if isinstance(outcome, BaseException):
+            raise AssertionError(_crash_message(outcome, fname, context))
+        results.append(outcome)
+    return results
+
+
+def with_arguments(func, adapt):
+    """`func` called with `adapt(*args)` in place of `args`, keeping what the grader's
+    proxy of a function offers (`call_many`, `seed_generators`)."""
+    def adapted(*args):
+        return func(*adapt(*args))
+    if hasattr(func, "call_many"):
+        adapted.call_many = lambda arg_lists: func.call_many([adapt(*args) for args in arg_lists])
+    if hasattr(func, "seed_generators"):
+        adapted.seed_generators = func.seed_generators
+    return adapted
+
+
+def _crash_message(error, fname, context):
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001
+        text = ""
+    text = " ".join(text.split())
+    if len(text) > 200:
+        text = text[:197] + "..."
+    detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return f"your {fname} raised {detail} when called {context}."
 
 
 # ---------------------------------------------------------------------------

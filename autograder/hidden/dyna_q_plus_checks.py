@@ -25,7 +25,8 @@ import random
 import numpy as np
 
 import dynaq_checks
-from check_kit import Check, as_float_array, call_student, close, number_text, same, seeded
+from check_kit import (Check, as_float_array, call_student, close, number_text, same, seeded,
+                       with_arguments)
 
 _np_array = np.array
 _np_asarray = np.asarray
@@ -53,10 +54,9 @@ _KAPPA_ZERO_NOTE = (" (This check calls your function with kappa = 0 and every e
 
 def _without_bonus(student_function):
     """The student's Dyna-Q+ planner seen as a Dyna-Q planner: kappa 0, elapsed all 0."""
-    def planning(model, value, params):
-        elapsed = _np_zeros(_np_asarray(model).shape[:2])
-        return student_function(model, value, elapsed, dict(params, kappa=0.0))
-    return planning
+    def dyna_q_arguments(model, value, params):
+        return model, value, _np_zeros(_np_asarray(model).shape[:2]), dict(params, kappa=0.0)
+    return with_arguments(student_function, dyna_q_arguments)
 
 
 def _kappa_zero_check(check):

@@ -29,8 +29,9 @@ import random
 
 import numpy as np
 
-from check_kit import (Check, acceptance_interval, as_float_array, call_student, close,
-                       interval_probability, number_text, rejection_probability, same, seeded)
+from check_kit import (Check, acceptance_interval, as_float_array, call_student,
+                       call_student_repeatedly, close, interval_probability, number_text,
+                       rejection_probability, same, seeded)
 
 # captured at import time, before a notebook can rebind them
 _np_array = np.array
@@ -349,22 +350,35 @@ class _World:
         return (f"with k={k} on a model of {_count(self.S, 'state')} and "
                 f"{_count(self.A, 'action')} where {observed} been observed")
 
-    def run(self, func, k, value=None):
-        """(returned object, model argument after the call, value argument after the call)."""
-        model = self._model.copy()
+    def arguments(self, k, value=None):
+        """Fresh arguments of one planning call: (model, value table, params)."""
         value = self._value.copy() if value is None else _np_array(value, dtype=float)
-        params = {"k": k, "alpha": self.alpha, "gamma": self.gamma}
-        returned = call_student(func, _PL, (model, value, params), self.context(k))
-        return returned, model, value
+        return self._model.copy(), value, {"k": k, "alpha": self.alpha, "gamma": self.gamma}
 
-    def table_after(self, func, k, value=None):
-        """(value table the call produced, model argument after the call)."""
-        returned, model, value_arg = self.run(func, k, value)
+    def call(self, func, k, value=None):
+        """(returned object, the arguments (model, value, params) after the call)."""
+        arguments = self.arguments(k, value)
+        return call_student(func, _PL, arguments, self.context(k)), arguments
+
+    def table(self, returned, arguments, k):
+        """The value table a call produced: the returned one, or else the value argument
+        it updated in place (which must keep its shape)."""
         nested, problem = _to_nested(returned, (self.S, self.A))
         if nested is None:
-            nested = _fallback(value_arg, (self.S, self.A), _PL, "value table", problem,
+            nested = _fallback(arguments[1], (self.S, self.A), _PL, "value table", problem,
                                self.context(k))
-        return nested, model
+        return nested
+
+    def run(self, func, k, value=None):
+        """(value table the call produced, model argument after the call, returned object)."""
+        returned, arguments = self.call(func, k, value)
+        return self.table(returned, arguments, k), arguments[0], returned
+
+    def run_many(self, func, k, times):
+        """The value tables of `times` calls with k, each on fresh arguments."""
+        argument_lists = [self.arguments(k) for _ in range(times)]
+        returned = call_student_repeatedly(func, _PL, argument_lists, self.context(k))
+        return [self.table(r, arguments, k) for r, arguments in zip(returned, argument_lists)]
 
     def changed(self, table, before=None):
         before = self.value_list if before is None else before
@@ -489,7 +503,7 @@ def check_planning_returns_value_table(f):
     """The function returns the updated value table, an array of the table's shape."""
     for world in (_W_FULL, _W_NOTERM):
         shape = (world.S, world.A)
-        returned, _, value_arg = world.run(f, 3)
+        returned, (_, value_arg, _) = world.call(f, 3)
         nested, problem = _to_nested(returned, shape)
         if nested is None:
             raise AssertionError(
@@ -512,7 +526,7 @@ def check_planning_returns_value_table(f):
 def check_planning_k_zero_changes_nothing(f):
     """With k=0 no value changes (and with k=2 some value does)."""
     for world in (_W_MIX_A, _W_NOTERM):
-        returned, _, value_arg = world.run(f, 0)
+        returned, (_, value_arg, _) = world.call(f, 0)
         nested, _ = _to_nested(returned, (world.S, world.A))
         for table in (t for t in (nested, value_arg.tolist()) if t is not None):
             changed = world.changed(table)
@@ -521,7 +535,7 @@ def check_planning_k_zero_changes_nothing(f):
                 raise AssertionError(
                     f"with k=0 planning must make no update, but it changed "
                     f"{_value_text(world, s, a, table)}.")
-    table, _ = _W_NOTERM.table_after(f, 2)
+    table, _, _ = _W_NOTERM.run(f, 2)
     if not _W_NOTERM.changed(table):
         raise AssertionError(
             f"{_PL} did not change the value table with k=2 either: with k > 0 it must "
@@ -534,7 +548,7 @@ def check_planning_leaves_model_unchanged(f):
     any_update = False
     for world, repeats in ((_W_MIX_A, 4), (_W_ALLTERM, 2), (_W_FULL, 1)):
         for _ in range(repeats):
-            table, model = world.table_after(f, 3)
+            table, model, _ = world.run(f, 3)
             any_update = any_update or bool(world.changed(table))
             if tuple(model.shape) != (world.S, world.A, 2):
                 raise AssertionError(
@@ -561,7 +575,7 @@ def check_planning_updates_only_observed_pairs(f):
     observed_update = False
     for world in (_W_MIX_A, _W_MIX_B):
         for _ in range(20):
-            table, _ = world.table_after(f, 5)
+            table, _, _ = world.run(f, 5)
             for s, a in world.changed(table):
                 if (s, a) not in world.observed_set:
                     raise AssertionError(
@@ -590,7 +604,7 @@ def check_planning_q_learning_update(f):
     plan = [(w, 1, 1) for w in _W_ONE] + [(w, 2, 40) for w in _W_NONINTERACTING]
     for world, k, repeats in plan:
         for _ in range(repeats):
-            table, _ = world.table_after(f, k)
+            table, _, _ = world.run(f, k)
             changed = world.changed(table)
             touched_rows = {s for s, a in changed if (s, a) not in world.observed_set}
             for s, a in changed:
@@ -636,7 +650,7 @@ def check_planning_makes_k_updates(f):
     """k=1 updates exactly one pair; a call with k updates never touches more than k."""
     for world in (_W_MIX_A, _W_MIX_B):
         for _ in range(15):
-            table, _ = world.table_after(f, 1)
+            table, _, _ = world.run(f, 1)
             changed = world.changed(table)
             if not changed:
                 raise AssertionError(
@@ -650,7 +664,7 @@ def check_planning_makes_k_updates(f):
                     f"more than k updates, or to update several pairs at once.")
         for k in (3, 5):
             for _ in range(8):
-                table, _ = world.table_after(f, k)
+                table, _, _ = world.run(f, k)
                 changed = world.changed(table)
                 if len(changed) > k:
                     raise AssertionError(
@@ -679,17 +693,17 @@ def check_planning_sequential_updates(f):
         loop = not _isnan(world.model_list[0][0][1])
         what = ("whose next state is state 0 itself" if loop else
                 "whose next state is terminal")
-        one, _ = world.table_after(f, 1)
+        one, _, _ = world.run(f, 1)
         if not world.changed(one):
             raise AssertionError(
                 f"on a model with a single observed pair (state 0, action 0, {what}), "
                 f"planning with k=1 did not change value[0, 0]; each of the k updates must "
                 f"change the value of the pair it draws.")
         for m in (2, 3, 5):
-            direct, _ = world.table_after(f, m)
+            direct, _, _ = world.run(f, m)
             chained = world.value_list
             for _ in range(m):
-                chained, _ = world.table_after(f, 1, chained)
+                chained, _, _ = world.run(f, 1, chained)
             if not close(direct[0][0], chained[0][0]):
                 raise AssertionError(
                     f"on a model with a single observed pair (state 0, action 0, {what}), one "
@@ -786,8 +800,7 @@ def check_planning_samples_uniformly(f):
         index = {pair: i for i, pair in enumerate(world.observed)}
         counts = [0] * len(world.observed)
         valid = 0
-        for _ in range(_UNIFORM_CALLS):
-            table, _ = world.table_after(f, 1)
+        for table in world.run_many(f, 1, _UNIFORM_CALLS):
             changed = world.changed(table)
             if len(changed) != 1:
                 raise AssertionError(

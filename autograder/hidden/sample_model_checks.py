@@ -28,8 +28,8 @@ import random
 
 import numpy as np
 
-from check_kit import (Check, acceptance_interval, as_float_array, call_student, close,
-                       number_text, rejection_probability, seeded)
+from check_kit import (Check, acceptance_interval, as_float_array, call_student,
+                       call_student_repeatedly, close, number_text, rejection_probability, seeded)
 
 __all__ = ["CHECKS", "false_failure_bounds"]
 
@@ -299,14 +299,26 @@ class _World:
                 f"{len(self.seen)} state-action pair{'s have' if len(self.seen) > 1 else ' has'} "
                 "been seen")
 
+    def arguments(self, k, value=None):
+        """Fresh arguments of one planning call: (model, value table, params)."""
+        value = self.value.copy() if value is None else _np_array(value, dtype=float)
+        return self.model.copy(), value, {"k": k, "alpha": self.alpha, "gamma": self.gamma}
+
+    def table(self, returned, arguments, k):
+        """The value table a call produced: returned, or else the argument updated in place."""
+        return _result(returned, arguments[1], (self.S, self.A), _PL, "value table", self.context(k))
+
     def run(self, func, k, value=None):
         """(value table produced, model argument after the call, returned object)."""
-        model = self.model.copy()
-        value = self.value.copy() if value is None else _np_array(value, dtype=float)
-        params = {"k": k, "alpha": self.alpha, "gamma": self.gamma}
-        returned = call_student(func, _PL, (model, value, params), self.context(k))
-        table = _result(returned, value, (self.S, self.A), _PL, "value table", self.context(k))
-        return table, model, returned
+        arguments = self.arguments(k, value)
+        returned = call_student(func, _PL, arguments, self.context(k))
+        return self.table(returned, arguments, k), arguments[0], returned
+
+    def run_many(self, func, k, times):
+        """The value tables of `times` calls with k, each on fresh arguments."""
+        argument_lists = [self.arguments(k) for _ in range(times)]
+        returned = call_student_repeatedly(func, _PL, argument_lists, self.context(k))
+        return [self.table(r, arguments, k) for r, arguments in zip(returned, argument_lists)]
 
     def changed(self, table, before=None):
         before = self.value if before is None else before
@@ -597,8 +609,7 @@ def check_planning_draws_outcomes_by_count(f):
     if any(abs(x - y) < 1e-9 or x != x for i, x in enumerate(results) for y in results[i + 1:]):
         results = [world.updated(0, 1, j) for j, _, _ in _OUTCOME_COUNTS]
     counts = [0] * len(results)
-    for _ in range(_OUTCOME_CALLS):
-        table = world.run(f, 1)[0]
+    for table in world.run_many(f, 1, _OUTCOME_CALLS):
         got = table[0, 1]
         distances = [abs(got - r) for r in results]
         counts[distances.index(min(distances))] += 1
@@ -641,8 +652,8 @@ def check_planning_samples_pairs_uniformly(f):
     for world in _W_UNIFORM:
         index = {pair: i for i, pair in enumerate(world.seen)}
         counts = [0] * len(world.seen)
-        for _ in range(_UNIFORM_CALLS):
-            changed = world.changed(world.run(f, 1)[0])
+        for table in world.run_many(f, 1, _UNIFORM_CALLS):
+            changed = world.changed(table)
             if len(changed) != 1 or changed[0] not in index:
                 raise AssertionError(
                     f"to check how planning draws pairs, each call with k=1 must update exactly "

@@ -7,6 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_model_update_stores_reward_and_next_state(dyna_q_model_update):
+    """The model stores the reward and the next state (public example)."""
     import numpy as np
     from helpers.answers import returned_table
     model = dyna_q_model_update(np.full((6, 4, 2), np.nan), 2, 1, -1.0, 3)
@@ -15,6 +16,7 @@ def test_model_update_stores_reward_and_next_state(dyna_q_model_update):
 
 @test_case(points=1, hidden=False)
 def test_model_update_leaves_other_pairs_unknown(dyna_q_model_update):
+    """No other pair of the model changes (public example)."""
     import numpy as np
     from helpers.answers import returned_table
     model = dyna_q_model_update(np.full((6, 4, 2), np.nan), 2, 1, 1.0, 5)

@@ -7,6 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_predecessors_finds_the_pairs_leading_to_a_state(predecessors):
+    """The pairs leading to a state are found (public example)."""
     import numpy as np
     from helpers.answers import describe, returned_count
     model = np.full((5, 2, 2), np.nan)

@@ -7,6 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_priority_is_the_size_of_the_error(priority):
+    """The priority is the size of the error (public example)."""
     import numpy as np
     from helpers.answers import plain, returned_number
     model = np.full((4, 2, 2), np.nan)

@@ -7,6 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_rollout_return_small_model(rollout_return):
+    """The discounted return of a rollout (public example)."""
     import numpy as np
     from helpers.answers import plain, returned_number
     model = np.full((4, 2, 2), np.nan)

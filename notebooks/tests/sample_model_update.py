@@ -7,6 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_sample_model_update_counts_and_adds_up(sample_model_update):
+    """Counts and total rewards add up (public example)."""
     import numpy as np
     from helpers.answers import returned_table
     model = np.zeros((5, 4, 6, 2))

@@ -7,6 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_ucb_score_small_cases(ucb_score):
+    """The UCB score of a few small cases (public example)."""
     import math
     from helpers.answers import plain, returned_number
     result = returned_number(ucb_score(0.0, 0, 5, 1.0), 'ucb_score')
