@@ -150,6 +150,15 @@ def describe_discovery(waits, what):
     return "\n".join(lines)
 
 
+def describe_head_to_head(waits):
+    """One line: in how many runs (seeds) each method of `waits`, shape (2, n_seeds), did
+    it sooner than the other; a run that never did it counts as last."""
+    dyna_q, plus = np.where(np.isnan(np.asarray(waits, dtype=float)), np.inf, waits)
+    plus_sooner, dyna_q_sooner = int(np.sum(plus < dyna_q)), int(np.sum(dyna_q < plus))
+    return (f"run by run: Dyna-Q+ sooner in {plus_sooner}, Dyna-Q sooner in {dyna_q_sooner}, "
+            f"a tie in {len(plus) - plus_sooner - dyna_q_sooner} of {len(plus)} runs")
+
+
 def _episodes(n):
     if np.isinf(n):
         return "never"

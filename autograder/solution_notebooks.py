@@ -1,0 +1,61 @@
+"""Reference solution notebooks for students who are stuck: the student notebook of one
+course notebook with the master's solutions of *its own* exercises filled in and its
+written questions answered by the master's model answers.
+
+Nothing else from the master goes in: no hidden test, no Otter markup, and no solution of
+a function another notebook teaches (the cells where students paste their earlier
+functions keep their stubs). `autograder.release` writes these on request, after a
+notebook's deadline.
+"""
+
+import re
+
+import nbformat
+
+from .masters import markup_config, master_path, solution_source
+from .submissions import FUNCTION_HOME, STUDENT_NOTEBOOKS, fill_notebook
+
+HEADER = """**Reference solution**, released by your instructor: this notebook with its exercises
+solved and model answers to its written questions. Functions from earlier notebooks are
+not included: paste your own into their cells, or the reference solutions of those
+notebooks if your instructor has released them."""
+
+_PROMPT_BLOCK = re.compile(r'\n *""" # BEGIN PROMPT\n.*?""" # END PROMPT', re.DOTALL)
+_MARKER_LINE = re.compile(r"\n *# (BEGIN SOLUTION NO PROMPT|END SOLUTION) *(?=\n|$)")
+
+
+def solution_code(source):
+    """A master's answer cell as plain code: the solution, without the students' prompt
+    and without Otter's markers."""
+    return _MARKER_LINE.sub("", _PROMPT_BLOCK.sub("", source))
+
+
+def model_answers(name):
+    """The model answers of master `name`'s written questions, in order (Markdown)."""
+    answers, manual, in_solution = [], False, False
+    for cell in nbformat.read(master_path(name), as_version=4).cells:
+        source = cell.source.strip()
+        if cell.cell_type == "raw" and source.startswith("# BEGIN QUESTION"):
+            manual = bool(markup_config(source).get("manual", False))
+        elif cell.cell_type == "raw" and source in ("# BEGIN SOLUTION", "# END SOLUTION"):
+            in_solution = source == "# BEGIN SOLUTION"
+        elif manual and in_solution and cell.cell_type == "markdown":
+            answers.append(cell.source)
+    return answers
+
+
+def solution_notebook(name, notebooks=STUDENT_NOTEBOOKS):
+    """The reference solution notebook of course notebook `name`."""
+    own = {function: solution_code(solution_source(home, function))
+           for function, home in FUNCTION_HOME.items() if home == name}
+    notebook = fill_notebook(name, own, notebooks)
+    answer_cells = [cell for cell in notebook.cells if cell.cell_type == "markdown"
+                    and "otter_answer_cell" in cell.metadata.get("tags", [])]
+    answers = model_answers(name)
+    if len(answers) != len(answer_cells):
+        raise RuntimeError(f"{name}: {len(answers)} model answers for {len(answer_cells)} questions")
+    for cell, answer in zip(answer_cells, answers):
+        cell.source = f"**Model answer.** {answer}"
+    notebook.cells.insert(1, nbformat.v4.new_markdown_cell(HEADER))
+    notebook.cells[1].pop("id", None)
+    return notebook
