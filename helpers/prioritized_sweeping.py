@@ -55,7 +55,7 @@ class PrioritizedSweeping:
     as the planner. `updates` counts planning updates; `updated_states` counts them per
     state. `transitions` holds every real step `(state, action, reward, next_state)` and
     `sweeps` the planning updates made after each of them, as `(state, action,
-    priority)` in the order they were made. Use a new planner for each run.
+    priority, new value)` in the order they were made. Use a new planner for each run.
     """
 
     def __init__(self, priority, predecessors, theta=1e-4):
@@ -117,10 +117,10 @@ class PrioritizedSweeping:
             popped = self._pop()
             if popped is None:
                 break
-            state, action, _ = popped
-            sweep.append(popped)
+            state, action, urgency = popped
             reward, next_state = model[state, action].tolist()
             value = q_learning(state, action, reward, next_state, value, params)
+            sweep.append((state, action, urgency, float(value[state, action])))
             self.updates += 1
             self.updated_states[state] += 1
             for before_state, before_action in as_pairs(self.predecessors(model, state)):
@@ -295,8 +295,9 @@ def episode_lengths(transitions):
 def describe_goal_steps(planner, n_steps=2, n_updates=10):
     """What a PrioritizedSweeping planner did from the real step in which the agent
     first entered the goal (its first positive reward): for that step and the next
-    `n_steps - 1`, the transition and the first `n_updates` planning updates, in the
-    order they were made, each with its priority when it left the queue. One string."""
+    `n_steps - 1`, the transition and the first `n_updates` planning updates in the order
+    they were made, each as the pair, its priority when it left the queue and its value
+    after the update. One string."""
     rewarded = [i for i, (_, _, reward, _) in enumerate(planner.transitions) if reward > 0]
     if not rewarded:
         return "the agent never reached the goal"
@@ -304,13 +305,29 @@ def describe_goal_steps(planner, n_steps=2, n_updates=10):
     for step in range(rewarded[0], min(rewarded[0] + n_steps, len(planner.sweeps))):
         state, action, reward, next_state = planner.transitions[step]
         where = "the episode ends" if next_state is None else f"{next_state}"
+        gained = f"{reward:+g}" if reward else "0"
         lines.append(f"real step {step + 1}: {ACTION_NAMES[action]} from {state} -> {where}, "
-                     f"reward {reward:+g}")
+                     f"reward {gained}")
         sweep = planner.sweeps[step]
-        updates = ", ".join(f"({s}, {ACTION_NAMES[a]}) {p:.2f}" for s, a, p in sweep[:n_updates])
-        more = f", ... ({len(sweep)} in all)" if len(sweep) > n_updates else ""
-        lines.append(f"  planning updates, priority: {updates or 'none'}{more}")
+        updates = [f"({s}, {ACTION_NAMES[a]}) {p:.2f} -> {v:.2f}" for s, a, p, v in sweep[:n_updates]]
+        if len(sweep) > n_updates:
+            updates.append(f"... ({len(sweep)} in all)")
+        lines.append("  planning updates (pair, priority -> its new value):")
+        lines += [f"    {line}" for line in _wrap(updates or ["none"], 84)]
     return "\n".join(lines)
+
+
+def _wrap(items, width):
+    """`items` joined by commas into lines of at most `width` characters, never
+    breaking an item."""
+    lines = [items[0]]
+    for item in items[1:]:
+        if len(lines[-1]) + 2 + len(item) > width:
+            lines[-1] += ","
+            lines.append(item)
+        else:
+            lines[-1] += f", {item}"
+    return lines
 
 
 def plot_per_seed(results, ylabel, labels=SEARCH_CONTROLS, ax=None):

@@ -120,12 +120,19 @@ def test_episode_lengths_count_finished_episodes_and_the_unfinished_rest():
 def test_goal_steps_are_described_from_the_first_reward():
     planner = PrioritizedSweeping(None, None)
     planner.transitions = [(54, 0, 0, 55), (89, UP, 1, 99), (99, RIGHT, 0, None)]
-    planner.sweeps = [[], [(89, UP, 0.4), (79, UP, 0.48)], [(99, RIGHT, 0.5)]]
+    planner.sweeps = [[], [(89, UP, 0.4, 1.6), (79, UP, 0.48, 1.04)], [(99, RIGHT, 0.5, 0.25)]]
     lines = describe_goal_steps(planner, n_updates=1).splitlines()
     assert lines == ["real step 2: up from 89 -> 99, reward +1",
-                     "  planning updates, priority: (89, up) 0.40, ... (2 in all)",
-                     "real step 3: right from 99 -> the episode ends, reward +0",
-                     "  planning updates, priority: (99, right) 0.50"]
+                     "  planning updates (pair, priority -> its new value):",
+                     "    (89, up) 0.40 -> 1.60, ... (2 in all)",
+                     "real step 3: right from 99 -> the episode ends, reward 0",
+                     "  planning updates (pair, priority -> its new value):",
+                     "    (99, right) 0.50 -> 0.25"]
+    many = [(state, RIGHT, 0.5, 0.25) for state in range(10, 22)]
+    planner.sweeps[1] = many
+    wrapped = describe_goal_steps(planner, n_steps=1, n_updates=12).splitlines()[2:]
+    assert len(wrapped) > 1 and all(len(line) <= 88 for line in wrapped)
+    assert all(line.endswith("0.25,") for line in wrapped[:-1])
     planner.transitions = planner.transitions[:1]
     assert describe_goal_steps(planner) == "the agent never reached the goal"
 
