@@ -36,12 +36,19 @@ def files(folder):
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def given_lines():
+    """Every line of code the student notebooks already show."""
+    return {line.strip() for name in NOTEBOOKS for line in code_of(nbformat.read(
+        ROOT / "notebooks" / f"{name}.ipynb", as_version=4)).splitlines()}
+
+
 def solved_lines(function):
-    """The lines only the solution of `function` holds (not its prompt, not comments)."""
+    """The lines only the solution of `function` holds: not comments, nor code that a
+    student notebook shows anyway."""
     source = solution_source(FUNCTION_HOME[function], function)
     solution = source.split("# BEGIN SOLUTION NO PROMPT")[1].split("# END SOLUTION")[0]
     return {line.strip() for line in solution.splitlines()
-            if len(line.strip()) > 12 and not line.strip().startswith("#")}
+            if len(line.strip()) > 12 and not line.strip().startswith("#")} - given_lines()
 
 
 def code_of(notebook):
@@ -73,8 +80,8 @@ def test_a_released_solution_solves_its_own_exercises_only(releases, name):
     pasted = [cell.source for cell in notebook.cells if cell.cell_type == "code"
               and "def dyna_q_model_update(" in cell.source]
     assert all("raise NotImplementedError" in source for source in pasted)
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN PROMPT", "BEGIN QUESTION",
-                   "hidden", "_checks", "BEGIN TEST"):
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN PROMPT", "# BEGIN QUESTION",
+                   "hidden: true", "hidden=True", "_checks", "BEGIN TEST"):
         assert marker not in text, marker
 
 
