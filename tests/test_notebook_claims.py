@@ -112,24 +112,40 @@ def extra_kappa_runs():
     return found
 
 
+class Tried(Exception):
+    """Raised by `stop_when_tried`'s model update to end a run early."""
+
+
+def stop_when_tried(model_update, pair):
+    def update(model, state, action, reward, next_state):
+        if (state, action) == pair:
+            raise Tried
+        return model_update(model, state, action, reward, next_state)
+    return update
+
+
 @functools.cache
 def extra_tried_before_change():
     """In notebook 06's shortcut runs (seeds 0-19), did each agent try the move up from 64
-    during the 50 episodes before the change? One boolean per agent and seed."""
+    during the 50 episodes before the change? One boolean per agent and seed (a run
+    stops at the first try)."""
     reference = load_reference_functions()
     plus = reference_function("06_dyna_q_plus", "dyna_q_plus_planning")
+    update = stop_when_tried(reference.model_update, SHORTCUT_PAIRS[0])
     tried = []
     for seed in range(20):
         for method in range(2):
             np.random.seed(seed)
-            watcher = TriedPairs(reference.model_update, SHORTCUT_PAIRS)
-            if method == 0:
-                learn_environment(QuentinsWorld(), watcher.model_update, reference.planning,
-                                  default_params(), 1000, 50)
-            else:
-                learn_with_bonus(QuentinsWorld(), watcher.model_update, plus,
-                                 {**default_params(), "kappa": 0.002}, 1000, 50)
-            tried.append(bool(watcher.times))
+            try:
+                if method == 0:
+                    learn_environment(QuentinsWorld(), update, reference.planning,
+                                      default_params(), 1000, 50)
+                else:
+                    learn_with_bonus(QuentinsWorld(), update, plus,
+                                     {**default_params(), "kappa": 0.002}, 1000, 50)
+                tried.append(False)
+            except Tried:
+                tried.append(True)
     return tried
 
 
