@@ -1,6 +1,7 @@
-"""Build the course from the masters: `otter assign` each master in solutions/, then
-copy the student notebook and its public tests into notebooks/ and a byte-reproducible
-autograder zip into autograder/zips/; finally write the example submissions.
+"""Build the course from the masters: `otter assign` each master in solutions/ (with its
+marker cells filled in, see `autograder.masters.expanded`), then copy the student
+notebook and its public tests into notebooks/ and a byte-reproducible autograder zip
+into autograder/zips/; finally write the example submissions.
 
 Run with `python -m autograder.build [OUT_ROOT]` (default: the repository itself).
 """
@@ -16,7 +17,10 @@ import tomllib
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
-from .masters import NOTEBOOKS, ROOT, assignment_config, hidden_modules, master_path
+import nbformat
+
+from .course import NOTEBOOKS
+from .masters import ROOT, expanded, hidden_modules
 from .submissions import write_examples
 
 # The grader that runs inside the zip on Gradescope: the same code as `make grade`.
@@ -39,7 +43,7 @@ _EXECUTABLE = {"run_autograder", "setup.sh"}
 def stage_autograder_files(stage, name):
     """Put next to master `name` what its config ships in the zip: its hidden checks, the
     grader package, the helpers package and the grading image's requirements."""
-    for module in hidden_modules(assignment_config(name)):
+    for module in hidden_modules(name):
         shutil.copy(module, stage / module.name)
     grader = stage / "autograder"
     grader.mkdir()
@@ -65,7 +69,7 @@ def assign(name, workdir):
     """
     stage = workdir / "stage"
     stage.mkdir()
-    shutil.copy(master_path(name), stage / f"{name}.ipynb")
+    nbformat.write(expanded(name), stage / f"{name}.ipynb")
     stage_autograder_files(stage, name)
     out = workdir / "dist"
     result = subprocess.run(

@@ -19,7 +19,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from tqdm import tqdm
 
 from . import grade_one, gradebook
-from .masters import NOTEBOOKS, ROOT, questions
+from .course import NOTEBOOKS
+from .masters import ROOT, questions
 from .results import Outcome, Status, not_graded
 
 ZIPS = ROOT / "autograder" / "zips"

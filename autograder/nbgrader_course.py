@@ -5,12 +5,13 @@
     OUT/nbgrader_config.py                      course configuration (see CONFIG)
     OUT/source/<assignment>/<notebook>.ipynb    one assignment per master, named as in
                                                 its Otter ASSIGNMENT CONFIG
-    OUT/autograder_files/dynaq_checks.py        the hidden checks (Otter's autograder_files)
+    OUT/autograder_files/<module>.py            the hidden check modules (`masters.hidden_modules`)
 
 and leaves everything else in OUT (gradebook.db, release/, submitted/, ...) alone, so it
 can refresh a live course. The masters stay the single source of truth.
 
-Otter markup becomes nbgrader cells, question by question:
+Otter markup becomes nbgrader cells, question by question (the masters are read with
+their marker cells filled in, as the Otter build reads them):
 - a solution code cell: a solution cell (grade_id `<question>-answer`) whose
   `# BEGIN SOLUTION NO PROMPT` block becomes a `### BEGIN SOLUTION` region; the Otter
   PROMPT block (the student scaffold) is kept in the cell's metadata `student_prompt`,
@@ -24,7 +25,7 @@ Otter markup becomes nbgrader cells, question by question:
   `<question>-hidden<n>` inside `### BEGIN HIDDEN TESTS` (stripped from the release);
 - other cells of a question (a written question's text): read-only cells.
 
-Hidden checks: `dynaq_checks.py` goes to OUT/autograder_files/, outside source/, so
+Hidden checks: the check modules go to OUT/autograder_files/, outside source/, so
 `generate_assignment` never copies it into a release and `autograde` never copies it
 next to a submission. Each hidden test region starts by putting the `autograder_files`
 folder of the enclosing course directory (found upwards from the kernel's working
@@ -47,7 +48,8 @@ import textwrap
 import nbformat
 
 from .grade_one import CELL_SECONDS
-from .masters import HIDDEN, NOTEBOOKS, ROOT, hidden_modules, markup_config, master_path
+from .course import NOTEBOOKS
+from .masters import HIDDEN, ROOT, expanded, hidden_modules, walk
 
 DEFAULT_OUT = ROOT / "nbgrader_course"
 HIDDEN_FOLDER = "autograder_files"
@@ -131,14 +133,13 @@ def solution_cell(source):
     return "\n".join(lines), None if prompt is None else textwrap.dedent("\n".join(prompt))
 
 
-def parse_test_cell(source):
-    """An Otter test cell -> (its config, test function name, test source, the call
-    running it on the notebook globals it names)."""
-    head, body = source.split('""" # END TEST CONFIG', 1)
-    body = body.strip("\n")
+def parse_test_cell(place):
+    """An Otter test cell (a masters.Place) -> (its config, test function name, test
+    source, the call running it on the notebook globals it names)."""
+    body = place.cell.source.split('""" # END TEST CONFIG', 1)[1].strip("\n")
     [function] = [node for node in ast.parse(body).body if isinstance(node, ast.FunctionDef)]
     call = f"{function.name}({', '.join(arg.arg for arg in function.args.args)})"
-    return markup_config(head), function.name, body, call
+    return place.config, function.name, body, call
 
 
 def resolve_points(declared, cases):
@@ -163,7 +164,7 @@ def _points_text(points):
 
 def grade_cells(question, tests, declared, hidden_files):
     """nbgrader autograder-test cells for one question's Otter test cells."""
-    parsed = [parse_test_cell(cell.source) for cell in tests]
+    parsed = [parse_test_cell(place) for place in tests]
     points = resolve_points(declared, [(name, bool(config.get("hidden", False)),
                                         config.get("points")) for config, name, _, _ in parsed])
     cells, hidden_count = [], 0
@@ -181,39 +182,29 @@ def grade_cells(question, tests, declared, hidden_files):
     return cells
 
 
-def convert(master):
-    """An Otter master notebook -> (assignment id, nbgrader source notebook, hidden files)."""
+def convert(name):
+    """Master `name` -> (assignment id, nbgrader source notebook, hidden files)."""
+    master = expanded(name)
     out = nbformat.v4.new_notebook(metadata=master.metadata)
-    assignment, hidden_files = None, []
-    question, part, tests, answers, prompts = None, None, [], 0, 0
-    for cell in master.cells:
-        source = cell.source.strip()
-        first = source.split("\n", 1)[0] if cell.cell_type == "raw" else None
-        if first == "# ASSIGNMENT CONFIG":
-            config = markup_config(source)
-            # the hidden modules the tests import (the zip's grader and helpers
-            # package are for Gradescope only)
-            hidden_files = [path.name for path in hidden_modules(config)]
-            assignment = config["name"]
-        elif first == "# BEGIN QUESTION":
-            question = markup_config(source)
+    hidden_files = [path.name for path in hidden_modules(name)]
+    assignment, tests, answers, prompts = None, [], 0, 0
+    for place in walk(master):
+        cell, question = place.cell, place.question
+        if place.markup == "ASSIGNMENT CONFIG":
+            assignment = place.config["name"]
+        elif place.markup == "BEGIN QUESTION":
             if "-" in question["name"] or question.get("all_or_nothing"):
                 raise ValueError(f"cannot express question {question['name']!r} in nbgrader")
-            part, tests, answers, prompts = None, [], 0, 0
-        elif first in ("# BEGIN SOLUTION", "# BEGIN TESTS"):
-            part = first.split()[-1]
-        elif first in ("# END SOLUTION", "# END TESTS"):
-            part = None
-        elif first == "# END QUESTION":
+            tests, answers, prompts = [], 0, 0
+        elif place.markup == "END QUESTION":
             out.cells += grade_cells(question["name"], tests, question.get("points"), hidden_files)
-            question = None
-        elif cell.cell_type == "raw":
-            raise ValueError(f"unknown Otter markup in {source[:40]!r}")
+        elif place.markup is not None:
+            continue
         elif question is None:
             out.cells.append(cell)
-        elif part == "TESTS":
-            tests.append(cell)
-        elif part == "SOLUTION":
+        elif place.part == "TESTS":
+            tests.append(place)
+        elif place.part == "SOLUTION":
             answers += 1
             grade_id = f"{question['name']}-answer{answers if answers > 1 else ''}"
             if cell.cell_type == "markdown":
@@ -242,7 +233,7 @@ def write_course(out=DEFAULT_OUT, names=NOTEBOOKS):
     out = pathlib.Path(out)
     assignments = {}
     for name in names:
-        assignment, notebook, hidden_files = convert(nbformat.read(master_path(name), as_version=4))
+        assignment, notebook, hidden_files = convert(name)
         target = out / "source" / assignment / f"{name}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)

@@ -16,26 +16,31 @@ import shutil
 
 import nbformat
 
-from .masters import NOTEBOOKS, ROOT
+from .course import NOTEBOOK_LIST, NOTEBOOKS
+from .masters import ROOT
 from .solution_notebooks import solution_notebook
 
-STUDENT_README = """\
+
+def _numbered(notebooks, first):
+    return "\n".join(f"{number}. `{notebook.name}.ipynb`: {notebook.summary}"
+                     for number, notebook in enumerate(notebooks, first))
+
+
+def student_readme():
+    """The release's README: the notebooks in order (from the course manifest) and how
+    to work on them."""
+    core = [notebook for notebook in NOTEBOOK_LIST if not notebook.bonus]
+    bonus = [notebook for notebook in NOTEBOOK_LIST if notebook.bonus]
+    return f"""\
 # Model-based reinforcement learning with Dyna-Q: student notebooks
 
-Four notebooks in `notebooks/`, to be done in order:
+The core notebooks, in `notebooks/`, to be done in order:
 
-1. `01_model_update.ipynb`: a world model and `dyna_q_model_update`
-2. `02_planning.ipynb`: planning with `dyna_q_planning`
-3. `03_how_much_to_plan.ipynb`: how much planning is worth
-4. `04_shortcut.ipynb`: when the world changes
+{_numbered(core, 1)}
 
-Then bonus notebooks, in any order, once the first four work:
+Then the bonus notebooks, in any order, once the core ones work:
 
-5. `05_q_planning_and_sample_models.ipynb`: planning without acting, and a model for a
-   slippery world
-6. `06_dyna_q_plus.ipynb`: an exploration bonus for a world that changes
-7. `07_prioritized_sweeping.ipynb`: choosing what to plan
-8. `08_decision_time_planning.ipynb`: planning at each step (random shooting, tree search)
+{_numbered(bonus, len(core) + 1)}
 
 To work locally, run `pip install . otter-grader==7.0.0` in this folder, then open the
 notebooks in JupyterLab. Run the setup cell first, fill in every `TODO` (replace each
@@ -83,7 +88,7 @@ def write_release(out, solutions=()):
     # Colab gets one notebook and the wheel: the wheel carries the public tests
     shutil.copytree(ROOT / "notebooks" / "tests", out / "helpers" / "public_tests", ignore=_ignore)
     shutil.copy(ROOT / "pyproject.toml", out / "pyproject.toml")
-    readme = STUDENT_README
+    readme = student_readme()
     if solutions:
         (out / "solutions").mkdir()
         for name in solutions:

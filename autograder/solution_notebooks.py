@@ -13,7 +13,8 @@ import re
 import nbformat
 
 from .masters import markup_config, master_path, solution_source
-from .submissions import FUNCTION_HOME, STUDENT_NOTEBOOKS, fill_notebook
+from .course import graded_in
+from .submissions import STUDENT_NOTEBOOKS, fill_notebook
 
 HEADER = """**Reference solution**, released by your instructor: this notebook with its exercises
 solved and model answers to its written questions. Functions from earlier notebooks are
@@ -46,8 +47,8 @@ def model_answers(name):
 
 def solution_notebook(name, notebooks=STUDENT_NOTEBOOKS):
     """The reference solution notebook of course notebook `name`."""
-    own = {function: solution_code(solution_source(home, function))
-           for function, home in FUNCTION_HOME.items() if home == name}
+    own = {function.name: solution_code(solution_source(name, function.name))
+           for function in graded_in(name)}
     notebook = fill_notebook(name, own, notebooks)
     answer_cells = [cell for cell in notebook.cells if cell.cell_type == "markdown"
                     and "otter_answer_cell" in cell.metadata.get("tags", [])]

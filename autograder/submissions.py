@@ -9,31 +9,10 @@ import pathlib
 
 import nbformat
 
-from .masters import NOTEBOOKS, ROOT, solution_source
+from .course import NOTEBOOKS
+from .masters import ROOT, reference_sources
 
 STUDENT_NOTEBOOKS = ROOT / "notebooks"
-
-# Where each function is first written; later notebooks paste it again.
-FUNCTION_HOME = {
-    "dyna_q_model_update": "01_model_update",
-    "dyna_q_planning": "02_planning",
-    "first_settled_episode": "03_how_much_to_plan",
-    "planning_updates": "03_how_much_to_plan",
-    "episodes_to_exploit": "04_shortcut",
-    "sample_model_update": "05_q_planning_and_sample_models",
-    "sample_model_planning": "05_q_planning_and_sample_models",
-    "dyna_q_plus_planning": "06_dyna_q_plus",
-    "priority": "07_prioritized_sweeping",
-    "predecessors": "07_prioritized_sweeping",
-    "rollout_return": "08_decision_time_planning",
-    "ucb_score": "08_decision_time_planning",
-}
-
-
-def reference_sources():
-    """The master solutions of every function a student writes, as source code."""
-    return {function: solution_source(home, function) for function, home in FUNCTION_HOME.items()}
-
 
 def fill_notebook(name, sources, notebooks=STUDENT_NOTEBOOKS):
     """Student notebook `name` (from folder `notebooks`) with every cell defining a

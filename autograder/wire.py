@@ -1,7 +1,8 @@
 """The message format between the grader and a student's sandboxed process: plain
 JSON, length-prefixed on a socket. Arrays travel as nested lists with their dtype and
 shape, so nothing a student returns can execute code in the grader (no pickle) and no
-object with a custom `==` can cross.
+object with a custom `==` can cross. NumPy scalars keep their type and sets stay sets,
+so the tests see what they would see in the student's own kernel (as under nbgrader).
 """
 
 import json
@@ -21,14 +22,16 @@ def encode(value, args=(), depth=0):
             return {"t": "arg", "v": index}
     if value is None or type(value) in (bool, str):
         return value
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if isinstance(value, (np.bool_, np.integer, np.floating)):
+        return {"t": "numpy", "v": value.item(), "dtype": value.dtype.str}
+    if isinstance(value, int) and not isinstance(value, bool):
         return {"t": "int", "v": int(value)}
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, float):
         return {"t": "float", "v": float(value)}
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         return {"t": "ndarray", "v": value.tolist(), "dtype": value.dtype.str,
                 "shape": list(value.shape)}
-    if type(value) in (list, tuple) and depth < _DEPTH and len(value) <= 10_000:
+    if type(value) in (list, tuple, set, frozenset) and depth < _DEPTH and len(value) <= 10_000:
         return {"t": type(value).__name__, "v": [encode(v, args, depth + 1) for v in value]}
     if type(value) is dict and depth < _DEPTH and len(value) <= 1000:
         return {"t": "dict", "v": [[str(k), encode(v, args, depth + 1)] for k, v in value.items()]}
@@ -45,10 +48,33 @@ class Opaque:
         return f"<a {self.type_name} object>"
 
 
+_CONTAINERS = {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}
+
+
+def _numeric(dtype):
+    """Whether `dtype` (a dtype string from the other side) is a bool or number type."""
+    try:
+        return np.dtype(dtype).kind in "biuf"
+    except TypeError:
+        return False
+
+
+def _opaque(type_name):
+    return type(str(type_name), (Opaque,), {})(str(type_name))
+
+
 def decode(data, args=()):
-    """Inverse of `encode`; `{"t": "arg", "v": i}` becomes `args[i]` itself."""
+    """Inverse of `encode`; `{"t": "arg", "v": i}` becomes `args[i]` itself. Anything
+    malformed becomes an Opaque object: the other side is not trusted."""
     if data is None or type(data) in (bool, str):
         return data
+    try:
+        return _decode_tagged(data, args)
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+        return _opaque("malformed value")
+
+
+def _decode_tagged(data, args):
     kind, payload = data["t"], data["v"]
     if kind == "arg":
         return args[payload]
@@ -56,14 +82,15 @@ def decode(data, args=()):
         return int(payload)
     if kind == "float":
         return float(payload)
-    if kind == "ndarray":
+    if kind == "numpy" and _numeric(data["dtype"]):
+        return np.dtype(data["dtype"]).type(payload)
+    if kind == "ndarray" and _numeric(data["dtype"]):
         return np.array(payload, dtype=np.dtype(data["dtype"])).reshape(data["shape"])
-    if kind in ("list", "tuple"):
-        items = [decode(v, args) for v in payload]
-        return items if kind == "list" else tuple(items)
+    if kind in _CONTAINERS:  # a set of unhashable items raises TypeError: malformed
+        return _CONTAINERS[kind](decode(v, args) for v in payload)
     if kind == "dict":
-        return {k: decode(v, args) for k, v in payload}
-    return type(str(payload), (Opaque,), {})(str(payload))
+        return {str(k): decode(v, args) for k, v in payload}
+    return _opaque(payload if kind == "other" else "malformed value")
 
 
 def send(sock, message):

@@ -49,13 +49,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from autograder.course import CORE_NOTEBOOKS, NOTEBOOKS  # noqa: E402
 from benchmarks import original_tutorial as original  # noqa: E402
 from helpers import q_learning  # noqa: E402
 
 SECTIONS = ("compute", "calls", "steps", "notebooks", "grading")
-NOTEBOOKS = ("01_model_update", "02_planning", "03_how_much_to_plan", "04_shortcut")
-BONUS_AND_CORE = NOTEBOOKS + ("05_q_planning_and_sample_models", "06_dyna_q_plus",
-                              "07_prioritized_sweeping", "08_decision_time_planning")
 COMPUTE_BUDGET = 6.0      # reference solutions, tutorial-size experiments, in-process
 NOTEBOOK_BUDGET = 4.0     # the same, executed end to end as notebooks
 STEP_BUDGET = 10.0        # a scaffold-style planning call (k = 10) / helpers' part of a step
@@ -404,12 +402,14 @@ def run_shortcut_experiment(model_updater, planner, planning_steps=(0, 10), n_ep
 
 
 def baseline_notebook(name):
-    """The master notebook `name` with one cell added after its setup cell that makes
+    """The master notebook `name` (markers filled in) with one cell added after its setup cell that makes
     `learn_environment`, `run_planning_sweep` and `run_shortcut_experiment` run the
     original tutorial's code. Everything else (imports, plots, prints) is unchanged."""
     import nbformat
 
-    notebook = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
+    from autograder.masters import expanded
+
+    notebook = expanded(name)
     setup = next(i for i, cell in enumerate(notebook.cells)
                  if cell.cell_type == "code" and "from helpers import" in cell.source)
     notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell(
@@ -418,8 +418,8 @@ def baseline_notebook(name):
 
 
 def course_notebook(name):
-    import nbformat
-    return nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
+    from autograder.masters import expanded
+    return expanded(name)
 
 
 def execute(notebook, name):
@@ -482,7 +482,7 @@ def bench_notebooks(report, reps, heavy_reps):
              f"({heavy_reps} for 03)"])
     totals = [0.0, 0.0]
     fixed, baselines = None, {}
-    for name in NOTEBOOKS:
+    for name in CORE_NOTEBOOKS:
         n = heavy_reps if name == "03_how_much_to_plan" else reps
 
         def check(theirs, ours, name=name):
@@ -510,7 +510,7 @@ def bench_notebooks(report, reps, heavy_reps):
 # --------------------------------------------------------------------------- grading
 
 
-def make_batch(folder, students, names=NOTEBOOKS):
+def make_batch(folder, students, names=CORE_NOTEBOOKS):
     """`students` copies of examples/submissions/alice's notebooks `names` (by default
     the four core ones) under student_01, student_02..."""
     source = ROOT / "examples" / "submissions" / "alice"
@@ -600,7 +600,7 @@ def bench_grading(report, reps, students):
             one_ok, one_bad = _graded_ok(rows)
             batch_ok, batch_bad = batch_ok and one_ok, batch_bad + one_bad
         ours_one = statistics.median(one_student)
-        everything = make_batch(tmp / "all", 1, BONUS_AND_CORE)
+        everything = make_batch(tmp / "all", 1, NOTEBOOKS)
         report.progress("grade_batch one student, every notebook")
         start = time.perf_counter()
         rows = grade_folder(everything, tmp / "gradebook-all")
@@ -614,7 +614,7 @@ def bench_grading(report, reps, students):
 
     report.row("grading", "one student, 4 notebooks (wall)", theirs_one, ours_one,
                f"<= {ONE_STUDENT_BUDGET:g} s", ours_one <= ONE_STUDENT_BUDGET)
-    report.row("grading", f"one student, all {len(BONUS_AND_CORE)} notebooks (wall, once)",
+    report.row("grading", f"one student, all {len(NOTEBOOKS)} notebooks (wall, once)",
                None, ours_all, "-", None)
     n = len(otter_times)
     ratio = (theirs_batch / n) / (ours_batch / n)
@@ -625,7 +625,7 @@ def bench_grading(report, reps, students):
                f"{ours_batch:.1f} s for {n} notebooks")
     report.say("   otter run per notebook (median): " + ", ".join(
         f"{nb} {statistics.median(t for (s, b), t in otter_times.items() if b == nb):.1f} s"
-        for nb in NOTEBOOKS))
+        for nb in CORE_NOTEBOOKS))
     if not batch_ok:
         statuses = sorted({f"{r.notebook}: {r.status}" for r in batch_bad})
         report.say("   WARNING: grade_batch did not grade everything: " + "; ".join(statuses[:5]))

@@ -11,7 +11,8 @@ import pickle
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.submissions import fill_notebook, reference_sources
+from autograder.masters import reference_sources
+from autograder.submissions import fill_notebook
 
 # The last cell: keep every variable that can leave the kernel as plain data (numbers,
 # arrays, containers, the helpers' own objects). Any other object (a planner holding the

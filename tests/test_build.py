@@ -3,7 +3,6 @@ and the student notebooks hold no solution and no hidden test."""
 
 import ast
 import filecmp
-import importlib
 import math
 import re
 
@@ -11,7 +10,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import build, masters
+from autograder import build, course, masters
 from conftest import ROOT
 
 
@@ -37,7 +36,7 @@ def solution_lines(name):
     """Lines of code that only the solutions contain: inside SOLUTION blocks, and not
     also in a PROMPT block (the scaffold students are given)."""
     solution, prompt = [], set()
-    for cell in nbformat.read(masters.master_path(name), as_version=4).cells:
+    for cell in masters.expanded(name).cells:
         block = None
         for line in cell.source.splitlines():
             if "# BEGIN SOLUTION" in line or "# BEGIN PROMPT" in line:
@@ -51,7 +50,7 @@ def solution_lines(name):
     return [line for line in solution if line not in prompt]
 
 
-@pytest.mark.parametrize("name", masters.NOTEBOOKS)
+@pytest.mark.parametrize("name", course.NOTEBOOKS)
 def test_student_notebook_holds_no_solution_code(name):
     student = (ROOT / "notebooks" / f"{name}.ipynb").read_text()
     code = "\n".join(c.source for c in nbformat.reads(student, as_version=4).cells
@@ -61,7 +60,7 @@ def test_student_notebook_holds_no_solution_code(name):
     assert "BEGIN SOLUTION" not in student and "# SOLUTION" not in student
 
 
-@pytest.mark.parametrize("name", masters.NOTEBOOKS)
+@pytest.mark.parametrize("name", course.NOTEBOOKS)
 def test_every_student_exercise_starts_as_a_not_implemented_stub(name):
     notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
     answers = [c.source for c in notebook.cells if "def " in c.source
@@ -82,7 +81,7 @@ def scaffolds(name):
     return found
 
 
-@pytest.mark.parametrize("name", masters.NOTEBOOKS)
+@pytest.mark.parametrize("name", course.NOTEBOOKS)
 def test_no_blank_of_a_scaffold_is_a_statement_of_its_own(name):
     """A line left as `...` (or `return ...`) runs without complaint once the `raise` is
     deleted; a blank must sit where leaving it raises: an argument, an operand, a value
@@ -114,7 +113,7 @@ def _examples():
     }
 
 
-@pytest.mark.parametrize("name", masters.NOTEBOOKS)
+@pytest.mark.parametrize("name", course.NOTEBOOKS)
 def test_a_scaffold_left_blank_raises_once_its_raise_line_is_deleted(name):
     from helpers import q_learning
 
@@ -132,70 +131,76 @@ def test_public_tests_hold_no_hidden_test_or_hidden_checks():
         if path.is_file():
             text = path.read_text(errors="replace")
             assert "hidden=True" not in text, f"{path} holds a hidden test"
-            assert not any(module.stem in text for module in masters.HIDDEN.glob("*_checks.py")), \
+            assert not any(module.stem in text for module in masters.HIDDEN.glob("*.py")), \
                 f"{path} mentions the hidden checks"
     assert not list((ROOT / "notebooks").rglob("*.zip"))
 
 
-def hidden_check_groups():
-    """`(master, checks of one graded function)` for every hidden check module: the core
-    functions' lists in dynaq_checks, and each bonus module's `CHECKS`."""
-    import dynaq_checks
-    groups = [("01_model_update", dynaq_checks.MODEL_UPDATE_CHECKS),
-              ("02_planning", dynaq_checks.PLANNING_CHECKS)]
-    for name in masters.NOTEBOOKS:
-        for path in masters.hidden_modules(masters.assignment_config(name)):
-            if path.stem != "dynaq_checks":
-                module = importlib.import_module(path.stem)
-                groups += [(name, checks) for checks in module.CHECKS.values()]
-    return groups
-
-
 def test_every_hidden_check_is_a_hidden_test_with_its_points():
-    for name, group in hidden_check_groups():
-        source = "\n".join(c.source for c in nbformat.read(masters.master_path(name), 4).cells)
-        for check in group:
-            cell = re.search(rf'points: ([\d.]+)\n""" # END TEST CONFIG\ndef test_{check.name}\(',
-                             source)
-            assert cell, f"{check.name} has no hidden test in {name}"
-            assert float(cell.group(1)) == check.points
+    """The build turns each check of a graded function into one hidden test with the
+    check's points, and the notebook ships the module that holds it."""
+    for function in course.FUNCTIONS:
+        hidden = {}
+        for place in masters.walk(masters.expanded(function.notebook)):
+            if place.is_test and place.question["name"] == function.name and place.config.get("hidden"):
+                name = re.search(r"def test_(\w+)\(", place.cell.source).group(1)
+                hidden[name] = place.config["points"]
+        checks = masters.check_module(function.checks).CHECKS[function.name]
+        assert hidden == {check.name: check.points for check in checks}, function.name
+        assert masters.HIDDEN / f"{function.checks}.py" in masters.hidden_modules(function.notebook)
 
 
-def pasted_questions(name):
-    """`{question: its cells}` for the `pasted_*` questions of master `name`."""
-    found, current = {}, None
-    for cell in nbformat.read(masters.master_path(name), as_version=4).cells:
-        if cell.source.startswith("# BEGIN QUESTION\nname: pasted_"):
-            current = found.setdefault(masters.markup_config(cell.source)["name"], [])
-        if current is not None:
-            current.append((cell.cell_type, cell.source))
-            if cell.source == "# END QUESTION":
-                current = None
+def test_hidden_tests_of_the_zips_pass_for_the_reference_and_fail_for_a_stub():
+    """A generated hidden test runs its check: the master's solution passes, a stub fails."""
+    function = course.function("first_settled_episode")
+    [test] = [place.cell.source for place in masters.walk(masters.expanded(function.notebook))
+              if place.is_test and place.question["name"] == function.name
+              and place.config.get("hidden")][:1]
+    namespace = {}
+    exec(test.split('""" # END TEST CONFIG', 1)[1], namespace)
+    [run] = [value for key, value in namespace.items() if key.startswith("test_")]
+    reference = {"np": np}
+    exec(masters.reference_sources()[function.name], reference)
+    run(reference[function.name])
+    with pytest.raises(AssertionError):
+        run(lambda steps, limit: 0)
+
+
+def pasted_blocks(name):
+    """{question: its cells} for the pasted questions of student notebook `name`: from the
+    cell defining the function to its `grader.check("pasted_...")` cell."""
+    found, current = {}, []
+    for cell in nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells:
+        if cell.cell_type == "code" and cell.source.startswith("def "):
+            current = []
+        current.append((cell.cell_type, cell.source))
+        if cell.source.startswith('grader.check("pasted_'):
+            found[cell.source.split('"')[1]], current = current, []
     return found
 
 
-@pytest.mark.parametrize("name", masters.NOTEBOOKS[2:])
-def test_pasted_questions_are_the_same_in_every_notebook(name):
+@pytest.mark.parametrize("name", course.NOTEBOOKS[1:])
+def test_pasted_questions_are_the_same_in_every_student_notebook(name):
     """Students paste the same functions everywhere, checked by the same public tests."""
-    reference = pasted_questions("04_shortcut")
+    reference = pasted_blocks("04_shortcut")
     assert set(reference) == {"pasted_model_update", "pasted_planning"}
-    pasted = pasted_questions(name)
+    pasted = pasted_blocks(name)
     assert pasted, f"{name} builds on the student's earlier functions"
     for question, cells in pasted.items():
         assert cells == reference[question], f"{question} in {name} differs from 04_shortcut"
 
 
 def test_questions_have_the_contract_names_and_points():
-    names = {name: [q for q, _, _ in masters.questions(name)] for name in masters.NOTEBOOKS}
+    names = {name: [q for q, _, _ in masters.questions(name)] for name in course.NOTEBOOKS}
     assert "dyna_q_model_update" in names["01_model_update"]
     assert "dyna_q_planning" in names["02_planning"]
-    for name in masters.NOTEBOOKS[2:]:
+    for name in course.NOTEBOOKS[2:]:
         graded = [q for q, points, manual in masters.questions(name) if points and not manual]
         manual = [q for q, points, is_manual in masters.questions(name) if is_manual]
         assert graded and manual, f"{name} has graded work and a written question of its own"
 
 
-@pytest.mark.parametrize("name", masters.NOTEBOOKS)
+@pytest.mark.parametrize("name", course.NOTEBOOKS)
 def test_masters_hold_no_control_characters(name):
     """A LaTeX command such as \\approx written in a plain Python string loses its
     backslash (\\a is a bell character) and shows up broken in the notebook."""

@@ -16,7 +16,7 @@ import pytest
 from nbclient import NotebookClient
 from packaging.requirements import Requirement
 
-from autograder.masters import NOTEBOOKS
+from autograder.course import NOTEBOOKS
 from autograder.submissions import fill_notebook, reference_sources
 from conftest import ROOT
 

@@ -127,9 +127,10 @@ def test_dyna_q_plus_with_kappa_zero_repeats_dyna_q_exactly(reference, plus_plan
 
 
 def test_the_reference_solution_earns_every_hidden_check(plus_planning):
+    import check_kit
     import dyna_q_plus_checks
 
-    results = dyna_q_plus_checks.run_checks(
+    results = check_kit.run_checks(
         dyna_q_plus_checks.CHECKS["dyna_q_plus_planning"], plus_planning)
     assert [message for *_, message in results if message] == []
     assert sum(points for _, points, _, _ in results) == pytest.approx(5.0)

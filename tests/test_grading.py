@@ -9,20 +9,22 @@ import sys
 import nbformat
 import pytest
 
-from autograder.masters import NOTEBOOKS, questions
+from autograder.course import NOTEBOOKS
+from autograder.masters import questions
 from autograder.submissions import reference_sources, write_correct_submissions, write_submission
 from conftest import ROOT
 
 CORPUS = ROOT / "tests" / "corpus"
 BUGGY = {  # corpus file -> the function it replaces, checked end to end through Otter
-    "model_update/buggy/keeps_first_observation.py": "dyna_q_model_update",
-    "model_update/buggy/swapped_reward_next_state.py": "dyna_q_model_update",
-    "planning/buggy/uniform_over_all_pairs.py": "dyna_q_planning",
-    "planning/buggy/ignores_gamma.py": "dyna_q_planning",
-    "planning/buggy/without_replacement.py": "dyna_q_planning",
+    "dyna_q_model_update/buggy/keeps_first_observation.py": "dyna_q_model_update",
+    "dyna_q_model_update/buggy/swapped_reward_next_state.py": "dyna_q_model_update",
+    "dyna_q_planning/buggy/uniform_over_all_pairs.py": "dyna_q_planning",
+    "dyna_q_planning/buggy/ignores_gamma.py": "dyna_q_planning",
+    "dyna_q_planning/buggy/without_replacement.py": "dyna_q_planning",
 }
-CORRECT = ["planning/correct/default_rng_integers.py", "planning/correct/state_then_action.py",
-           "model_update/correct/copy_then_return.py"]
+CORRECT = ["dyna_q_planning/correct/default_rng_integers.py",
+           "dyna_q_planning/correct/state_then_action.py",
+           "dyna_q_model_update/correct/copy_then_return.py"]
 
 
 def expected_failures(path):
@@ -39,7 +41,7 @@ def batch(tmp_path_factory):
         write_submission(folder, f"buggy{number}", home,
                          {**reference_sources(), function: (CORPUS / relative).read_text()})
     for number, relative in enumerate(CORRECT):
-        function = "dyna_q_model_update" if "model_update" in relative else "dyna_q_planning"
+        function = relative.split("/")[0]
         home = "01_model_update" if function == "dyna_q_model_update" else "02_planning"
         write_submission(folder, f"variant{number}", home,
                          {**reference_sources(), function: (CORPUS / relative).read_text()})
@@ -100,12 +102,12 @@ def test_buggy_submissions_lose_points_on_their_question_with_the_right_message(
     function = BUGGY[relative]
     row = rows_of(rows, f"buggy{number}")[function]
     failing = expected_failures(CORPUS / relative)
-    checks = dynaq_checks.MODEL_UPDATE_CHECKS + dynaq_checks.PLANNING_CHECKS
+    checks = dynaq_checks.CHECKS[function]
     lost = sum(check.points for check in checks if check.name in failing)
     assert float(row["max_score"]) - float(row["score"]) >= lost
     feedback = next((out / "feedback" / f"buggy{number}").glob("*.md")).read_text()
     assert "hidden check failed" in feedback and "Traceback" not in feedback
-    assert "dynaq_checks" not in feedback
+    assert "_checks" not in feedback and "check_kit" not in feedback
 
 
 def test_unreadable_notebook_scores_zero_with_a_reason_on_every_question(batch):

@@ -11,7 +11,8 @@ import time
 import nbformat
 import pytest
 
-from autograder.masters import CORE_NOTEBOOKS, questions
+from autograder.course import CORE_NOTEBOOKS
+from autograder.masters import questions
 from autograder.submissions import (EXAMPLE_BUGS, fill_notebook, reference_sources,
                                     write_correct_submissions, write_submission)
 from conftest import ROOT

@@ -1,5 +1,6 @@
-"""The hidden property checks (autograder/hidden/dynaq_checks.py) against a corpus of
-correct and buggy student submissions in tests/corpus/.
+"""The hidden property checks (autograder/hidden/) against a corpus of correct and buggy
+student functions in tests/corpus/<function>/{correct,buggy}/, one folder per function
+of the course manifest.
 
 Each buggy file starts with `# expect-fail: <check>[, <check>...]`: exactly those
 checks must fail and every other check must pass.
@@ -9,16 +10,22 @@ import importlib.util
 import math
 import pathlib
 import re
-import sys
 import time
 import warnings
 
 import numpy as np
 import pytest
 
+from autograder import course, masters
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-HIDDEN = ROOT / "autograder" / "hidden"
 CORPUS = ROOT / "tests" / "corpus"
+check_kit = masters.check_module("check_kit")
+dynaq_checks = masters.check_module("dynaq_checks")
+# function -> its checks, from the module the manifest names
+CHECK_LISTS = {f.name: masters.check_module(f.checks).CHECKS[f.name] for f in course.FUNCTIONS}
+MODEL_UPDATE = CHECK_LISTS["dyna_q_model_update"]
+PLANNING = CHECK_LISTS["dyna_q_planning"]
 
 
 def _load(name, path):
@@ -28,22 +35,8 @@ def _load(name, path):
     return module
 
 
-# The bonus notebooks' modules may import dynaq_checks, as they do when graded.
-dynaq_checks = sys.modules["dynaq_checks"] = _load("dynaq_checks", HIDDEN / "dynaq_checks.py")
-# corpus folder -> (graded function, its checks): the core functions by short names, every
-# other module's `CHECKS` by function name
-KINDS = {"model_update": ("dyna_q_model_update", dynaq_checks.MODEL_UPDATE_CHECKS),
-         "planning": ("dyna_q_planning", dynaq_checks.PLANNING_CHECKS)}
-for _path in sorted(HIDDEN.glob("*_checks.py")):
-    if _path.stem != "dynaq_checks":
-        _module = sys.modules[_path.stem] = _load(_path.stem, _path)
-        KINDS.update({function: (function, checks) for function, checks in _module.CHECKS.items()})
-FUNCTIONS = {kind: function for kind, (function, _) in KINDS.items()}
-CHECK_LISTS = {kind: checks for kind, (_, checks) in KINDS.items()}
-
-
 def _corpus(verdict):
-    return [(kind, path) for kind in FUNCTIONS
+    return [(kind, path) for kind in CHECK_LISTS
             for path in sorted((CORPUS / kind / verdict).glob("*.py"))]
 
 
@@ -59,7 +52,7 @@ def _id(entry):
 
 def _student_function(kind, path):
     module = _load(f"corpus_{kind}_{path.parent.name}_{path.stem}", path)
-    return getattr(module, FUNCTIONS[kind])
+    return getattr(module, kind)
 
 
 def _expected_failures(path):
@@ -76,18 +69,22 @@ def _results(kind, path):
     """Check results of one corpus file (computed once per session)."""
     key = (kind, str(path))
     if key not in _RESULTS:
-        _RESULTS[key] = dynaq_checks.run_checks(CHECK_LISTS[kind], _student_function(kind, path))
+        _RESULTS[key] = check_kit.run_checks(CHECK_LISTS[kind], _student_function(kind, path))
     return _RESULTS[key]
 
 
 # --- the check lists -------------------------------------------------------------
 
 def test_core_check_lists_carry_the_documented_points():
-    assert math.isclose(sum(c.points for c in CHECK_LISTS["model_update"]), 4.0)
-    assert math.isclose(sum(c.points for c in CHECK_LISTS["planning"]), 6.0)
+    assert math.isclose(sum(c.points for c in MODEL_UPDATE), 4.0)
+    assert math.isclose(sum(c.points for c in PLANNING), 6.0)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+def test_every_function_of_the_course_has_a_corpus_folder():
+    assert sorted(p.name for p in CORPUS.iterdir()) == sorted(CHECK_LISTS)
+
+
+@pytest.mark.parametrize("kind", CHECK_LISTS)
 def test_check_lists_have_unique_names_and_descriptions(kind):
     checks = CHECK_LISTS[kind]
     assert 3 <= len(checks) <= 12
@@ -95,9 +92,9 @@ def test_check_lists_have_unique_names_and_descriptions(kind):
     assert all(c.description and c.func.__doc__ and c.points > 0 for c in checks)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", CHECK_LISTS)
 def test_corpus_is_large_enough(kind):
-    core = kind in ("model_update", "planning")
+    core = kind in ("dyna_q_model_update", "dyna_q_planning")
     assert sum(1 for k, _ in CORRECT if k == kind) >= (8 if core else 6)
     assert sum(1 for k, _ in BUGGY if k == kind) >= 6
 
@@ -151,7 +148,7 @@ def test_failure_messages_are_plain_words_without_code(entry):
 def test_running_the_checks_twice_gives_identical_results(entry):
     kind, path = entry
     first = _results(kind, path)
-    second = dynaq_checks.run_checks(CHECK_LISTS[kind], _student_function(kind, path))
+    second = check_kit.run_checks(CHECK_LISTS[kind], _student_function(kind, path))
     if "default_rng(" in path.read_text():   # unseeded generator: only the verdicts
         first = [r[:3] for r in first]
         second = [r[:3] for r in second]
@@ -178,14 +175,14 @@ def _scaffold_model_update(model, state, action, reward, next_state):
 
 def _earned(kind, func):
     return {name: earned for name, _, earned, _ in
-            dynaq_checks.run_checks(CHECK_LISTS[kind], func)}
+            check_kit.run_checks(CHECK_LISTS[kind], func)}
 
 
 def test_a_crash_becomes_a_plain_message_naming_the_exception_and_the_call():
     def crashes(model, value, params):
         raise KeyError("epsilon")
 
-    results = dynaq_checks.run_checks(dynaq_checks.PLANNING_CHECKS, crashes)
+    results = check_kit.run_checks(PLANNING, crashes)
     assert all(earned == 0 for _, _, earned, _ in results)
     message = results[0][3]
     assert message.startswith("your dyna_q_planning raised KeyError: 'epsilon' when called with k=")
@@ -196,18 +193,18 @@ def test_a_check_raises_assertion_error_when_called_directly():
     def returns_none(model, state, action, reward, next_state):
         model[state, action] = reward, next_state
 
-    check = {c.name: c for c in dynaq_checks.MODEL_UPDATE_CHECKS}["model_update_returns_model"]
+    check = {c.name: c for c in MODEL_UPDATE}["model_update_returns_model"]
     with pytest.raises(AssertionError, match="returned None"):
         check.func(returns_none)
     check.func(_scaffold_model_update)
 
 
 def test_a_do_nothing_planning_function_earns_nothing():
-    assert not any(_earned("planning", lambda model, value, params: value).values())
+    assert not any(_earned("dyna_q_planning", lambda model, value, params: value).values())
 
 
 def test_a_do_nothing_model_update_earns_nothing():
-    assert not any(_earned("model_update", lambda model, s, a, r, ns: model).values())
+    assert not any(_earned("dyna_q_model_update", lambda model, s, a, r, ns: model).values())
 
 
 class _Pretender:
@@ -225,15 +222,14 @@ def test_a_returned_object_that_only_pretends_to_be_a_table_fails():
         _scaffold_planning(model, value, params)
         return _Pretender()
 
-    earned = _earned("planning", pretends)
+    earned = _earned("dyna_q_planning", pretends)
     assert earned["planning_returns_value_table"] == 0
     assert earned["planning_q_learning_update"] > 0      # judged on the updated argument
 
 
 def test_a_returned_string_or_object_array_fails_with_a_plain_message():
     for returned in ("value", np.array([[None] * 4] * 6, dtype=object)):
-        results = dynaq_checks.run_checks(
-            dynaq_checks.PLANNING_CHECKS[:1], lambda model, value, params, r=returned: r)
+        results = check_kit.run_checks(PLANNING[:1], lambda model, value, params, r=returned: r)
         assert results[0][2] == 0 and results[0][3].startswith("dyna_q_planning must return")
 
 
@@ -244,19 +240,19 @@ def test_warnings_from_a_correct_function_do_not_count_as_crashes():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert all(_earned("planning", warns).values())
+        assert all(_earned("dyna_q_planning", warns).values())
 
 
 def test_all_checks_for_one_submission_run_well_under_two_seconds():
     start = time.perf_counter()
-    dynaq_checks.run_checks(dynaq_checks.MODEL_UPDATE_CHECKS, _scaffold_model_update)
-    dynaq_checks.run_checks(dynaq_checks.PLANNING_CHECKS, _scaffold_planning)
+    check_kit.run_checks(MODEL_UPDATE, _scaffold_model_update)
+    check_kit.run_checks(PLANNING, _scaffold_planning)
     assert time.perf_counter() - start < 2.0
 
 
 def test_the_masters_reference_solutions_earn_full_points(reference):
-    assert all(_earned("model_update", reference.model_update).values())
-    assert all(_earned("planning", reference.planning).values())
+    assert all(_earned("dyna_q_model_update", reference.model_update).values())
+    assert all(_earned("dyna_q_planning", reference.planning).values())
 
 
 # --- the statistical helper ----------------------------------------------------------
@@ -267,7 +263,7 @@ def _binomial_pmf(c, n, p):
 
 @pytest.mark.parametrize("n, p, beta", [(50, 0.3, 1e-3), (200, 0.05, 1e-4), (120, 0.5, 1e-6)])
 def test_acceptance_interval_is_the_exact_binomial_tail_cut(n, p, beta):
-    lo, hi = dynaq_checks.acceptance_interval(n, p, beta)
+    lo, hi = check_kit.acceptance_interval(n, p, beta)
     pmf = [_binomial_pmf(c, n, p) for c in range(n + 1)]
     assert sum(pmf[:lo]) < beta <= sum(pmf[:lo + 1])
     assert sum(pmf[hi + 1:]) < beta <= sum(pmf[hi:])

@@ -20,7 +20,8 @@ import pytest
 
 from autograder import nbgrader_course
 from autograder.grade import grade_batch
-from autograder.masters import BONUS_NOTEBOOKS, NOTEBOOKS, questions
+from autograder.course import NOTEBOOKS
+from autograder.masters import hidden_modules, questions
 from autograder.submissions import fill_notebook, reference_sources, write_submission
 from conftest import ROOT
 
@@ -39,15 +40,14 @@ HAND_INS = {
     ("correct", "01_model_update"): {},
     ("correct", "02_planning"): {},
     ("buggy", "01_model_update"): {
-        "dyna_q_model_update": (CORPUS / "model_update/buggy/swapped_reward_next_state.py").read_text()},
+        "dyna_q_model_update": (CORPUS / "dyna_q_model_update/buggy/swapped_reward_next_state.py").read_text()},
     ("buggy", "02_planning"): {
-        "dyna_q_planning": (CORPUS / "planning/buggy/ignores_gamma.py").read_text()},
+        "dyna_q_planning": (CORPUS / "dyna_q_planning/buggy/ignores_gamma.py").read_text()},
     ("noisy", "01_model_update"): {"dyna_q_model_update": NOISY_MODEL_UPDATE},
     ("crashing", "02_planning"): {"dyna_q_planning": "raise RuntimeError('my cell is broken')"},
 }
 TRUNCATED = ("truncated", "02_planning")  # an upload cut short: not a readable notebook
-FAKE_CHECKS = ("MODEL_UPDATE_CHECKS = PLANNING_CHECKS = []\n"  # a dynaq_checks passing all
-               "def run_checks(checks, function):\n    return [('fake', 1, 1, '')]\n")
+FAKE_CHECK_KIT = "def assert_passes(*args):\n    pass\n"  # a check_kit passing every check
 
 
 def nbgrader(course, *args):
@@ -74,9 +74,9 @@ def grade_with_nbgrader(course, assignments):
     assert done.returncode == 0 and "ERROR" not in done.stderr, done.stderr
     for (student, name), functions in HAND_INS.items():
         hand_in(course, assignments[name], student, name, {**reference_sources(), **functions})
-    # a student who ships a dynaq_checks.py of their own next to the notebook
-    (course / "submitted" / "buggy" / assignments["02_planning"] / "dynaq_checks.py").write_text(
-        FAKE_CHECKS)
+    # a student who ships a check_kit.py of their own next to the notebook
+    (course / "submitted" / "buggy" / assignments["02_planning"] / "check_kit.py").write_text(
+        FAKE_CHECK_KIT)
     truncated = course / "submitted" / TRUNCATED[0] / assignments[TRUNCATED[1]]
     truncated.mkdir(parents=True)
     (truncated / f"{TRUNCATED[1]}.ipynb").write_text('{"cells": [  (a truncated upload)')
@@ -123,11 +123,9 @@ def graded(tmp_path_factory):
 
 def test_conversion_keeps_every_otter_question_and_its_points():
     for name in NOTEBOOKS:
-        master = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
-        _, notebook, hidden = nbgrader_course.convert(master)
-        # the core checks, plus a bonus notebook's own module (which imports them)
-        assert hidden[0] == "dynaq_checks.py" and len(hidden) == (2 if name in BONUS_NOTEBOOKS else 1)
-        assert all((ROOT / "autograder" / "hidden" / file).is_file() for file in hidden)
+        _, notebook, hidden = nbgrader_course.convert(name)
+        # the check kit and the modules of the functions the notebook grades
+        assert "check_kit.py" in hidden and hidden == [p.name for p in hidden_modules(name)]
         totals = {}
         for cell in notebook.cells:
             meta = cell.metadata.get("nbgrader", {})
@@ -140,8 +138,7 @@ def test_conversion_keeps_every_otter_question_and_its_points():
 
 
 def test_solution_cells_become_regions_and_keep_the_otter_prompt():
-    master = nbformat.read(ROOT / "solutions" / "01_model_update.ipynb", as_version=4)
-    _, notebook, _ = nbgrader_course.convert(master)
+    _, notebook, _ = nbgrader_course.convert("01_model_update")
     [answer] = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id")
                 == "dyna_q_model_update-answer"]
     assert answer.metadata.nbgrader["solution"] and not answer.metadata.nbgrader["grade"]
@@ -158,7 +155,7 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
     assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "source").rglob("*")
                   if p.is_file()) == sorted(
         f"source/dynaq-{name.replace('_', '-')}/{name}.ipynb" for name in NOTEBOOKS)
-    hidden = sorted((ROOT / "autograder" / "hidden").glob("*_checks.py"))
+    hidden = sorted((ROOT / "autograder" / "hidden").glob("*.py"))
     assert sorted(p.name for p in (tmp_path / "autograder_files").iterdir()) == [p.name for p in hidden]
     for path in hidden:
         assert (tmp_path / "autograder_files" / path.name).read_bytes() == path.read_bytes()
@@ -183,7 +180,7 @@ def test_release_holds_no_solution_and_no_hidden_test(graded):
         folder = course / "release" / assignments[name]
         assert [p.name for p in folder.iterdir()] == [f"{name}.ipynb"]
         text = (folder / f"{name}.ipynb").read_text()
-        for secret in ("dynaq_checks", "autograder_files", "BEGIN SOLUTION", "HIDDEN TESTS",
+        for secret in ("dynaq_checks", "check_kit", "autograder_files", "BEGIN SOLUTION", "HIDDEN TESTS",
                        "reward, next_state = model[state, action].tolist()",
                        "model[state, action] = reward, next_state"):
             assert secret not in text, secret
@@ -228,8 +225,8 @@ def test_written_answers_left_blank_score_zero_without_hand_grading_in_nbgrader(
 
 def test_hidden_checks_run_from_the_course_not_from_a_students_copy(graded):
     course, assignments, scores, *_ = graded
-    # the fake dynaq_checks.py handed in next to the notebook reached the grading folder...
-    assert (course / "autograded" / "buggy" / assignments["02_planning"] / "dynaq_checks.py").exists()
+    # the fake check_kit.py handed in next to the notebook reached the grading folder...
+    assert (course / "autograded" / "buggy" / assignments["02_planning"] / "check_kit.py").exists()
     # ...yet ignoring gamma still fails one public and one hidden check (1 point each of
     # 8); the fake checks would have passed the hidden one
     assert scores["buggy", "02_planning", "dyna_q_planning"][0] == 6

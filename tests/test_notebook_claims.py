@@ -23,7 +23,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.masters import NOTEBOOKS, load_reference_functions, master_path, solution_source
+from autograder.course import NOTEBOOKS
+from autograder.masters import load_reference_functions, master_path, solution_source
 from conftest import ROOT
 from helpers import QuentinsWorld, default_params, learn_environment, q_learning
 from helpers.changing_worlds import BlockingQuentinsWorld

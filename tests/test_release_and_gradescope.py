@@ -8,8 +8,11 @@ import zipfile
 
 import pytest
 
-from autograder.masters import NOTEBOOKS, master_path
+from autograder.course import NOTEBOOKS
+from autograder.masters import HIDDEN, master_path
 from conftest import ROOT
+
+HIDDEN_MODULES = [path.stem for path in HIDDEN.glob("*.py")]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def test_release_holds_no_solution_hidden_test_or_zip(release):
     for path in release.rglob("*"):
         if path.is_file():
             text = path.read_text(errors="replace")
-            for marker in ("BEGIN SOLUTION", "hidden=True", "dynaq_checks", "hidden: true"):
+            for marker in ("BEGIN SOLUTION", "hidden=True", "hidden: true", *HIDDEN_MODULES):
                 assert marker not in text, f"{path} holds {marker!r}"
     code_lines = {line.strip() for master in solutions for line in master.split("\\n")
                   if "np.random.randint(len(candidates), size" in line}

@@ -9,10 +9,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.masters import NOTEBOOKS, solution_source
+from autograder.course import FUNCTIONS, NOTEBOOKS, function
+from autograder.masters import solution_source
 from autograder.release import solution_names
 from autograder.solution_notebooks import model_answers, solution_code
-from autograder.submissions import FUNCTION_HOME
 from conftest import ROOT
 from helpers import q_learning
 
@@ -42,10 +42,10 @@ def given_lines():
         ROOT / "notebooks" / f"{name}.ipynb", as_version=4)).splitlines()}
 
 
-def solved_lines(function):
-    """The lines only the solution of `function` holds: not comments, nor code that a
-    student notebook shows anyway."""
-    source = solution_source(FUNCTION_HOME[function], function)
+def solved_lines(name):
+    """The lines only the solution of function `name` holds: not comments, nor code that
+    a student notebook shows anyway."""
+    source = solution_source(function(name).notebook, name)
     solution = source.split("# BEGIN SOLUTION NO PROMPT")[1].split("# END SOLUTION")[0]
     return {line.strip() for line in solution.splitlines()
             if len(line.strip()) > 12 and not line.strip().startswith("#")} - given_lines()
@@ -70,13 +70,13 @@ def test_only_the_named_solutions_are_added(releases):
 def test_a_released_solution_solves_its_own_exercises_only(releases, name):
     notebook = nbformat.read(releases[1] / "solutions" / f"{name}.ipynb", as_version=4)
     code, text = code_of(notebook), (releases[1] / "solutions" / f"{name}.ipynb").read_text()
-    own = [function for function, home in FUNCTION_HOME.items() if home == name]
-    own_lines = set().union(*(solved_lines(function) for function in own))
+    own = [taught.name for taught in FUNCTIONS if taught.notebook == name]
+    own_lines = set().union(*(solved_lines(own_function) for own_function in own))
     assert own and all(line in code for line in own_lines)
-    for function, home in FUNCTION_HOME.items():
-        if home != name:
-            leaked = [line for line in solved_lines(function) - own_lines if line in code]
-            assert leaked == [], f"{function}, taught in {home}, leaked into {name}"
+    for other in FUNCTIONS:
+        if other.notebook != name:
+            leaked = [line for line in solved_lines(other.name) - own_lines if line in code]
+            assert leaked == [], f"{other.name}, taught in {other.notebook}, leaked into {name}"
     pasted = [cell.source for cell in notebook.cells if cell.cell_type == "code"
               and "def dyna_q_model_update(" in cell.source]
     assert all("raise NotImplementedError" in source for source in pasted)
@@ -96,16 +96,16 @@ def test_a_released_solution_answers_its_own_written_questions_only(releases, na
 
 
 def test_released_solution_code_earns_every_hidden_point():
-    import dynaq_checks
-    import prioritized_sweeping_checks
+    import importlib
+
+    import check_kit
 
     namespace = {"np": np, "q_learning": q_learning}
-    for function in ("dyna_q_planning", "priority", "predecessors"):
-        exec(solution_code(solution_source(FUNCTION_HOME[function], function)), namespace)
-    checks = {"dyna_q_planning": dynaq_checks.PLANNING_CHECKS,
-              **prioritized_sweeping_checks.CHECKS}
-    for function, check_list in checks.items():
-        results = dynaq_checks.run_checks(check_list, namespace[function])
+    for name in ("dyna_q_planning", "priority", "predecessors"):
+        taught = function(name)
+        exec(solution_code(solution_source(taught.notebook, name)), namespace)
+        checks = importlib.import_module(taught.checks).CHECKS[name]
+        results = check_kit.run_checks(checks, namespace[name])
         assert [message for _, points, earned, message in results if earned != points] == []
 
 

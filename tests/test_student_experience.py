@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.masters import NOTEBOOKS
+from autograder.course import NOTEBOOKS
 from conftest import ROOT
 
 

@@ -1,8 +1,7 @@
 """Hidden property checks for the graded functions of the decision-time planning notebook.
 
-Self-contained (standard library and numpy; `Check` and `run_checks` come from
-``dynaq_checks``, shipped next to this file), imported by the hidden tests as
-``import decision_time_checks``.
+Self-contained (standard library, numpy and ``check_kit``, shipped next to this file);
+the hidden tests pick checks from ``CHECKS[function]``.
 
 Public API
     CHECKS = {"rollout_return": [...], "ucb_score": [...]}   ordered checks (4 and 2 points)
@@ -19,11 +18,9 @@ import random
 
 import numpy as np
 
-from dynaq_checks import (  # noqa: F401  (run_checks: for the hidden tests)
-    Check, call_student, close, number_text, run_checks, seeded)
+from check_kit import Check, as_number, call_student, close, number_text, seeded
 
 _np_array = np.array
-_np_asarray = np.asarray
 _Random = random.Random
 _NAN = float("nan")
 _INF = float("inf")
@@ -34,23 +31,6 @@ _UCB = "ucb_score"
 
 
 _prepared = seeded(SEED)
-
-
-def _as_number(result):
-    """(float, None) if `result` is one number, else (None, what it is)."""
-    if result is None:
-        return None, "None"
-    if isinstance(result, (bool, np.bool_)):
-        return None, f"the truth value {result}"
-    if isinstance(result, str):
-        return None, "a string"
-    try:
-        array = _np_asarray(result, dtype=float)
-    except Exception:  # noqa: BLE001
-        return None, f"a {type(result).__name__}, not a number"
-    if array.size != 1:
-        return None, f"{array.size} numbers (an array of shape {tuple(array.shape)}), not one"
-    return float(array.reshape(-1)[0]), None
 
 
 # ---------------------------------------------------------------------------
@@ -170,7 +150,7 @@ class _RolloutCase:
         actions = _np_array(self.actions, dtype=int) if self.as_array else list(self.actions)
         values = _np_array(self.values, dtype=float)
         result = call_student(func, _RR, (model, self.state, actions, self.gamma, values), self.context())
-        return _as_number(result)
+        return as_number(result)
 
     def mistake_hint(self, got):
         for changes, hint in _MISTAKES:
@@ -319,7 +299,7 @@ def _ucb_hint(args, got):
 def _check_ucb_cases(f, cases, rule):
     for args in cases:
         result = call_student(f, _UCB, args, f"as {_ucb_text(args)}")
-        got, problem = _as_number(result)
+        got, problem = as_number(result)
         if problem is not None:
             raise AssertionError(f"{_UCB} must return one number, but {_ucb_text(args)} "
                                  f"returned {problem}.")

@@ -1,8 +1,7 @@
 """Hidden property checks for ``dyna_q_plus_planning`` (bonus notebook 06, Dyna-Q+).
 
-Self-contained (standard library, numpy) apart from ``dynaq_checks``, whose planning
-checks it reuses: shipped in the autograder zip and imported by the hidden tests as
-``import dyna_q_plus_checks``.
+Self-contained (standard library, numpy, ``check_kit``) apart from ``dynaq_checks``,
+whose planning checks it reuses; the hidden tests pick checks from ``CHECKS[function]``.
 
 Public API
     CHECKS = {"dyna_q_plus_planning": [Check, ...]}   (5 points in all)
@@ -26,8 +25,7 @@ import random
 import numpy as np
 
 import dynaq_checks
-from dynaq_checks import (  # noqa: F401  (run_checks: the tests' entry point)
-    Check, as_float_array, call_student, close, number_text, run_checks, same, seeded)
+from check_kit import Check, as_float_array, call_student, close, number_text, same, seeded
 
 _np_array = np.array
 _np_asarray = np.asarray
@@ -329,7 +327,7 @@ check_model_unchanged_with_bonus.__doc__ = ("With a bonus (kappa > 0) planning s
 # ---------------------------------------------------------------------------
 
 CHECKS = {
-    _FN: [_kappa_zero_check(check) for check in dynaq_checks.PLANNING_CHECKS] + [
+    _FN: [_kappa_zero_check(check) for check in dynaq_checks.CHECKS["dyna_q_planning"]] + [
         Check("bonus_added_to_reward", 1.0,
               "each update uses reward + kappa * sqrt(elapsed[s, a]) as its reward",
               check_bonus_added_to_reward),

@@ -1,23 +1,15 @@
-"""Hidden property checks for the two graded Dyna-Q functions.
+"""Hidden property checks for the two core graded functions, ``dyna_q_model_update``
+(4 points) and ``dyna_q_planning`` (6 points).
 
-Self-contained (standard library, numpy, scipy.special): shipped alone in the
-autograder zip and imported by the hidden tests as ``import dynaq_checks``.
+Self-contained (standard library, numpy, the ``check_kit`` shipped beside it): the
+hidden tests pick checks from ``CHECKS[function]`` (see ``check_kit.assert_passes``).
 
 Public API
-    Check                  name, points, description, func(student_function)
-    seeded(seed)           decorator: a check runs with seeded generators, no warnings
-    call_student(f, ...)   call a student's function; a crash becomes a plain message
-    same, close            exact / rounding-tolerant comparison of numbers (NaN-aware)
-    number_text(x)         a number as a failure message shows it
-    as_float_array(x, shape)  (a float copy, None) or (None, what ``x`` is instead)
-    MODEL_UPDATE_CHECKS    ordered checks of ``dyna_q_model_update`` (4 points)
-    PLANNING_CHECKS        ordered checks of ``dyna_q_planning`` (6 points)
-    run_checks(checks, f)  -> list of (name, points, earned, message)
+    CHECKS = {"dyna_q_model_update": [...], "dyna_q_planning": [...]}
+    uniform_false_failure_bound(), uniform_pass_bound(q)   the statistical check's odds
 
-Each ``Check.func`` raises AssertionError with a plain-words message when its
-property fails; an exception raised by the student's function becomes such an
-AssertionError too. Every check seeds ``np.random`` and ``random`` first, so
-submissions that use the global generators are graded reproducibly.
+Every check seeds ``np.random`` and ``random`` first, so submissions that use the
+global generators are graded reproducibly.
 
 Decisions
 - A function may update its argument in place or work on a copy; either way it
@@ -32,22 +24,16 @@ Decisions
   are exact for correct code.
 """
 
-import functools
 import math
 import random
-import warnings
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
-from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
 
-# numpy and random entry points captured at import time, before a notebook can
-# rebind them (a patched numpy C internals cannot be defended against here).
+from check_kit import (Check, acceptance_interval, as_float_array, call_student, close,
+                       interval_probability, number_text, rejection_probability, same, seeded)
+
+# captured at import time, before a notebook can rebind them
 _np_array = np.array
-_NDARRAY = np.ndarray
-_np_seed = np.random.seed
-_py_seed = random.seed
 _Random = random.Random
 _isnan = math.isnan
 _NAN = float("nan")
@@ -55,85 +41,7 @@ _NAN = float("nan")
 SEED = 12345
 _MU = "dyna_q_model_update"
 _PL = "dyna_q_planning"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One graded property: ``func(student_function)`` raises AssertionError on failure."""
-    name: str
-    points: float
-    description: str
-    func: Callable
-
-
-def run_checks(checks, func):
-    """Run ``checks`` on ``func``; return a list of (name, points, earned, message)."""
-    results = []
-    for check in checks:
-        try:
-            check.func(func)
-        except AssertionError as failure:
-            message = str(failure) or f"the property '{check.description}' does not hold."
-            results.append((check.name, check.points, 0.0, message))
-        except Exception as error:  # a defect of this module, never the student's
-            results.append((check.name, check.points, 0.0,
-                            f"this check could not be completed ({type(error).__name__}); "
-                            "please tell the course staff."))
-        else:
-            results.append((check.name, check.points, check.points, ""))
-    return results
-
-
-# ---------------------------------------------------------------------------
-# Small pure-Python helpers
-# ---------------------------------------------------------------------------
-
-def seeded(seed):
-    """Decorator for a check: seed the global generators with `seed` and silence
-    warnings around it (shared with the bonus notebooks' check modules)."""
-    def prepare(check_function):
-        @functools.wraps(check_function)
-        def run(student_function):
-            _np_seed(seed)
-            _py_seed(seed)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return check_function(student_function)
-        return run
-    return prepare
-
-
 _prepared = seeded(SEED)
-
-
-def same(x, y):
-    """Exact equality where NaN equals NaN."""
-    return x == y or (x != x and y != y)
-
-
-def close(x, y):
-    """Equal up to float rounding; NaN equals only NaN and an infinity only itself."""
-    if x == y:
-        return True
-    if x != x or y != y:
-        return x != x and y != y
-    if math.isinf(x) or math.isinf(y):
-        return False
-    return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
-
-
-def number_text(x):
-    """A number as a student reads it: 2.0, 0.512, NaN, infinity, None."""
-    if x is None:
-        return "None"
-    x = float(x)
-    if x != x:
-        return "NaN"
-    if math.isinf(x):
-        return "infinity" if x > 0 else "minus infinity"
-    if x == int(x) and abs(x) < 1e15:
-        return f"{int(x)}.0" if abs(x) < 1e6 else f"{x:g}"
-    return f"{x:.6g}"
 
 
 def _state(x):
@@ -156,39 +64,6 @@ def _arg(x):
 def _entry(entry):
     """A model entry (reward, next state) for a message."""
     return f"(reward {number_text(entry[0])}, next state {_state(entry[1])})"
-
-
-def call_student(func, fname, args, context):
-    """Call the student's function `fname`; turn any exception into a plain message
-    (shared with the bonus notebooks' check modules)."""
-    try:
-        return func(*args)
-    except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
-        try:
-            text = str(error)
-        except Exception:  # noqa: BLE001
-            text = ""
-        text = " ".join(text.split())
-        if len(text) > 200:
-            text = text[:197] + "..."
-        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
-        raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
-
-
-def as_float_array(obj, shape):
-    """(a new float array, None) if ``obj`` reads as an array of numbers of ``shape``,
-    else (None, a description of what it is)."""
-    if obj is None:
-        return None, "None"
-    if isinstance(obj, _NDARRAY) and obj.dtype.kind not in "fiu":
-        return None, f"an array of dtype {obj.dtype} (not numbers)"
-    try:
-        array = _np_array(obj, dtype=float)
-    except Exception:  # noqa: BLE001
-        return None, f"a {type(obj).__name__} that cannot be read as an array of numbers"
-    if tuple(array.shape) != tuple(shape):
-        return None, f"an array of shape {tuple(array.shape)}"
-    return array, None
 
 
 def _to_nested(obj, shape):
@@ -869,51 +744,14 @@ def _beta():
     return _UNIFORM_ALPHA / (2 * cells)
 
 
-@functools.lru_cache(maxsize=None)
-def acceptance_interval(n, p, beta):
-    """Exact binomial acceptance interval [lo, hi] for Binomial(n, p):
-    P(X < lo) < beta and P(X > hi) < beta, with lo smallest and hi largest."""
-    lo_a, lo_b = 0, n              # smallest c with P(X <= c) >= beta
-    while lo_a < lo_b:
-        mid = (lo_a + lo_b) // 2
-        if _bdtr(mid, n, p) >= beta:
-            lo_b = mid
-        else:
-            lo_a = mid + 1
-    hi_a, hi_b = 0, n              # largest c with P(X >= c) >= beta
-    while hi_a < hi_b:
-        mid = (hi_a + hi_b + 1) // 2
-        if _upper_tail(mid, n, p) >= beta:
-            hi_a = mid
-        else:
-            hi_b = mid - 1
-    return lo_a, hi_a
-
-
-def _upper_tail(c, n, p):
-    """P(X >= c) for X ~ Binomial(n, p)."""
-    return 1.0 if c <= 0 else float(_bdtrc(c - 1, n, p))
-
-
-def _interval_probability(lo, hi, n, q):
-    """P(lo <= X <= hi) for X ~ Binomial(n, q)."""
-    if q <= 0.0:
-        return 1.0 if lo == 0 else 0.0
-    below = float(_bdtr(lo - 1, n, q)) if lo > 0 else 0.0
-    return max(0.0, float(_bdtr(hi, n, q)) - below)
-
-
 def uniform_false_failure_bound(n=_UNIFORM_CALLS):
     """Exact probability, summed over cells, that the test rejects the true scheme
     (maximum over the two schemes); the check's false-failure odds are at most this."""
     beta = _beta()
     worst = 0.0
     for scheme in _SCHEMES:
-        total = 0.0
-        for world in _W_UNIFORM:
-            for p in scheme_probabilities(world)[scheme]:
-                lo, hi = acceptance_interval(n, p, beta)
-                total += (float(_bdtr(lo - 1, n, p)) if lo > 0 else 0.0) + _upper_tail(hi + 1, n, p)
+        total = sum(rejection_probability(n, p, beta) for world in _W_UNIFORM
+                    for p in scheme_probabilities(world)[scheme])
         worst = max(worst, total)
     return worst
 
@@ -931,7 +769,7 @@ def uniform_pass_bound(distributions, n=_UNIFORM_CALLS):
         product = 1.0
         for world, q in zip(_W_UNIFORM, distributions):
             probs = scheme_probabilities(world)[scheme]
-            product *= min(_interval_probability(*acceptance_interval(n, p, beta), n, qi)
+            product *= min(interval_probability(*acceptance_interval(n, p, beta), n, qi)
                            for p, qi in zip(probs, q))
         total += product
     return min(1.0, total)
@@ -1024,7 +862,7 @@ def _counts_text(world, counts):
 # The check lists
 # ---------------------------------------------------------------------------
 
-MODEL_UPDATE_CHECKS = [
+CHECKS = {_MU: [
     Check("model_update_stores_observation", 1.0,
           "model[state, action] holds (reward, next_state) after the update",
           check_model_update_stores_observation),
@@ -1040,9 +878,7 @@ MODEL_UPDATE_CHECKS = [
     Check("model_update_returns_model", 1.0,
           "the updated model is returned",
           check_model_update_returns_model),
-]
-
-PLANNING_CHECKS = [
+], _PL: [
     Check("planning_returns_value_table", 0.5,
           "the updated value table is returned, with the table's shape",
           check_planning_returns_value_table),
@@ -1069,4 +905,4 @@ PLANNING_CHECKS = [
     Check("planning_sequential_updates", 0.5,
           "the k updates are applied one after another; a pair drawn twice is updated twice",
           check_planning_sequential_updates),
-]
+]}

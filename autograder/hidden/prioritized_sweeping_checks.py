@@ -1,9 +1,8 @@
 """Hidden property checks for the graded functions of the bonus notebook
 07_prioritized_sweeping: ``priority`` and ``predecessors``.
 
-Self-contained (standard library and numpy; ``Check`` and ``run_checks`` come from
-``dynaq_checks``, which ships in the same zip). The hidden tests import it as
-``import prioritized_sweeping_checks`` and pick checks from ``CHECKS[function]``.
+Self-contained (standard library, numpy and ``check_kit``, which ships in the same
+zip); the hidden tests pick checks from ``CHECKS[function]``.
 
 Public API
     CHECKS = {"priority": [...] (3 points), "predecessors": [...] (3 points)}
@@ -12,12 +11,12 @@ Both functions are deterministic, so every check is exact: the answer is compare
 a formula on many seeded random models (up to float rounding for ``priority``).
 
 Decisions
-- ``priority`` may return any single real number (int, float, NumPy scalar, an array
-  holding one number). It is only asked about observed pairs, as the planner does.
-- ``predecessors`` may return the pairs in any order, as a list or tuple of pairs (each
-  a tuple, list or array of two whole numbers) or as an (n, 2) array; nothing found may
-  be an empty list or an empty array. A set or a generator is refused: the grader
-  receives only plain lists and arrays (and the course's planner needs one of those).
+- ``priority`` may return any single real number (``check_kit.as_number``: an int, a
+  float, a NumPy scalar). It is only asked about observed pairs, as the planner does.
+- ``predecessors`` may return the pairs in any order, as a list, tuple or set of pairs
+  (each a tuple, list or array of two whole numbers, judged by ``check_kit.as_count``)
+  or as an (n, 2) array; nothing found may be an empty list or an empty array. A
+  generator is refused: it can be read only once.
 - Each property has its own check, built so that one mistake fails only the checks of
   the properties it breaks: pairs whose next state is the state itself are used only
   in the self-loop check, and state 0 (the one a NaN turned into 0 would point to) is
@@ -29,11 +28,10 @@ import random
 
 import numpy as np
 
-from dynaq_checks import Check, call_student, close, number_text, run_checks, same, seeded
+from check_kit import Check, as_count, as_number, call_student, close, describe, number_text, same, seeded
 
 # captured at import time, before a notebook can rebind them
 _np_array = np.array
-_np_asarray = np.asarray
 _NDARRAY = np.ndarray
 _Random = random.Random
 _isnan = math.isnan
@@ -43,7 +41,7 @@ SEED = 7007
 _PR = "priority"
 _PD = "predecessors"
 
-__all__ = ["CHECKS", "Check", "run_checks"]
+__all__ = ["CHECKS"]
 
 
 # ---------------------------------------------------------------------------
@@ -61,17 +59,6 @@ def _operand(x):
 def _next(x):
     """A model's next state: an index, or NaN for terminal."""
     return "NaN (terminal)" if _isnan(x) else str(int(x))
-
-
-def _kind(obj):
-    """What an unusable returned object is, in words."""
-    if obj is None:
-        return "None (did you forget the return statement?)"
-    if isinstance(obj, _NDARRAY):
-        return f"an array of shape {tuple(obj.shape)}"
-    if type(obj) in (list, tuple):
-        return f"a {type(obj).__name__} of {len(obj)} items"
-    return f"a {type(obj).__name__}"
 
 
 def _random_model(rng, n_states, n_actions, observed=0.7, terminal=0.2, self_loops=True):
@@ -145,25 +132,11 @@ class _PriorityCase:
         model, value = self.arrays()
         returned = call_student(func, _PR, (model, value, self.state, self.action, self.params()),
                          self.context())
-        number = _as_number(returned)
-        if number is None:
+        number, problem = as_number(returned)
+        if problem is not None:
             raise AssertionError(
-                f"{_PR} must return one number, but {self.context()} it returned "
-                f"{_kind(returned)}.")
+                f"{_PR} must return one number, but {self.context()} it returned {problem}.")
         return number
-
-
-def _as_number(obj):
-    """A float if ``obj`` is one real number (possibly inside an array), else None."""
-    if obj is None or isinstance(obj, (bool, np.bool_)):
-        return None
-    try:
-        array = _np_asarray(obj, dtype=float)
-    except Exception:  # noqa: BLE001
-        return None
-    if array.size != 1:
-        return None
-    return float(array.reshape(-1)[0])
 
 
 def _priority_cases(seed, kind, count, min_error=0.05):
@@ -313,17 +286,6 @@ class _PredecessorCase:
         return pairs
 
 
-def _whole(x):
-    """int(x) if ``x`` is a real number equal to a whole number, else None."""
-    if isinstance(x, (bool, np.bool_)):
-        return None
-    try:
-        value = float(x)
-    except Exception:  # noqa: BLE001
-        return None
-    return int(value) if value == value and value == int(value) else None
-
-
 def _as_pair_list(obj, n_states, n_actions):
     """(list of (state, action) ints, None) or (None, what is wrong in words)."""
     if isinstance(obj, _NDARRAY):
@@ -333,22 +295,22 @@ def _as_pair_list(obj, n_states, n_actions):
             return None, (f"an array of shape {tuple(obj.shape)} (one pair per row needs "
                           "shape (n, 2))")
         items = list(obj)
-    elif type(obj) in (list, tuple):
+    elif type(obj) in (list, tuple, set, frozenset):
         items = list(obj)
     else:
-        return None, _kind(obj)
+        return None, describe(obj)
     pairs = []
     for item in items:
         if isinstance(item, _NDARRAY):
             item = item.tolist()
         if type(item) not in (list, tuple) or len(item) != 2:
             shown = (f"holds {len(item)} values, not 2" if type(item) in (list, tuple)
-                     else f"is {item!r}" if type(item) in (int, float) else f"is {_kind(item)}")
+                     else f"is {describe(item)}")
             return None, (f"a {type(obj).__name__} whose items are not (state, action) pairs "
                           f"(one item {shown})")
-        state, action = _whole(item[0]), _whole(item[1])
-        if state is None or action is None:
-            return None, f"a pair that does not hold two whole numbers ({item[0]!r}, {item[1]!r})"
+        (state, bad_state), (action, bad_action) = as_count(item[0]), as_count(item[1])
+        if bad_state or bad_action:
+            return None, f"a pair that does not hold two whole numbers ({describe(item[0])}, {describe(item[1])})"
         if not (0 <= state < n_states and 0 <= action < n_actions):
             swapped = 0 <= action < n_states and 0 <= state < n_actions
             return None, (f"the pair ({state}, {action}), which is not a (state, action) pair of "

@@ -8,22 +8,24 @@ points = 0
 @test_case(points=None, hidden=False)
 def test_planning_with_k_zero_changes_nothing(dyna_q_planning):
     import numpy as np
+    from helpers.answers import returned_table
     model = np.full((5, 4, 2), np.nan)
     model[1, 0] = (1.0, 2.0)
     value = np.arange(20, dtype=float).reshape(5, 4)
     result = dyna_q_planning(model, value.copy(), {'k': 0, 'alpha': 0.5, 'gamma': 0.8})
-    assert result is not None, 'dyna_q_planning returned None: add `return value` at the end'
-    assert np.shape(result) == (5, 4), f'the value table should keep its shape (5, 4), got {np.shape(result)}'
+    result = returned_table(result, (5, 4), 'dyna_q_planning')
     assert np.array_equal(result, value), "with params['k'] = 0 planning must not change any value"
 
 @test_case(points=None, hidden=False)
 def test_planning_replays_the_only_observed_pair(dyna_q_planning):
     import numpy as np
+    from helpers.answers import plain, returned_table
     model = np.full((5, 4, 2), np.nan)
     model[1, 0] = (1.0, 2.0)
     value = np.zeros((5, 4))
     value[2] = [0.0, 0.5, 0.0, 0.0]
     result = dyna_q_planning(model, value, {'k': 1, 'alpha': 0.5, 'gamma': 0.8})
+    result = returned_table(result, (5, 4), 'dyna_q_planning')
     expected = 0.5 * (1.0 + 0.8 * 0.5)
-    assert np.isclose(result[1, 0], expected), f'one planning update of state 1, action 0 should give Q = 0.5 * (1 + 0.8 * 0.5) = {expected}, got {result[1, 0]}'
+    assert np.isclose(result[1, 0], expected), f'one planning update of state 1, action 0 should give Q = 0.5 * (1 + 0.8 * 0.5) = {plain(expected)}, got {plain(result[1, 0])}'
 

@@ -7,5 +7,7 @@ points = None
 
 @test_case(points=1, hidden=False)
 def test_planning_updates_counts_k_per_step(planning_updates):
-    assert planning_updates([20, 30], 10) == 500, '2 episodes of 20 and 30 steps with k = 10 give 500 updates'
+    from helpers.answers import returned_count
+    result = returned_count(planning_updates([20, 30], 10), 'planning_updates')
+    assert result == 500, f'2 episodes of 20 and 30 steps with k = 10 give 500 updates, got {result}'
 

@@ -8,6 +8,7 @@ points = None
 @test_case(points=1, hidden=False)
 def test_predecessors_finds_the_pairs_leading_to_a_state(predecessors):
     import numpy as np
+    from helpers.answers import describe, returned_count
     model = np.full((5, 2, 2), np.nan)
     model[0, 0] = (0.0, 3.0)
     model[2, 1] = (-1.0, 3.0)
@@ -15,8 +16,9 @@ def test_predecessors_finds_the_pairs_leading_to_a_state(predecessors):
     model[1, 1] = (1.0, np.nan)
     model[4, 0] = (0.0, 2.0)
     result = predecessors(model, 3)
-    assert isinstance(result, (list, tuple, np.ndarray)), f'return a list of (state, action) pairs, not a {type(result).__name__}'
-    found = sorted((tuple((int(x) for x in pair)) for pair in result))
+    assert result is not None, 'predecessors returned None: add a return statement at the end'
+    assert isinstance(result, (list, tuple, set, frozenset, np.ndarray)), f'return a list of (state, action) pairs, not {describe(result)}'
+    found = sorted((tuple((returned_count(x, 'each pair of predecessors') for x in pair)) for pair in result))
     assert found == [(0, 0), (2, 1), (3, 0)], f'the pairs leading to state 3 are (0, 0), (2, 1) and (3, 0), got {found}'
     assert len(predecessors(model, 1)) == 0, 'no pair leads to state 1: return an empty list'
     assert len(predecessors(model, 0)) == 0, 'no pair leads to state 0: a NaN next state (the episode ended, or the pair was never tried) is not state 0'

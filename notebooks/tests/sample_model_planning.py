@@ -8,22 +8,24 @@ points = None
 @test_case(points=0.5, hidden=False)
 def test_sample_model_planning_with_k_zero_changes_nothing(sample_model_planning):
     import numpy as np
+    from helpers.answers import returned_table
     model = np.zeros((5, 4, 6, 2))
     model[1, 0, 2] = (3.0, 3.0)
     value = np.arange(20, dtype=float).reshape(5, 4)
     result = sample_model_planning(model, value.copy(), {'k': 0, 'alpha': 0.5, 'gamma': 0.8})
-    assert result is not None, 'sample_model_planning returned None: add `return value` at the end'
-    assert np.shape(result) == (5, 4), f'the value table should keep its shape (5, 4), got {np.shape(result)}'
+    result = returned_table(result, (5, 4), 'sample_model_planning')
     assert np.array_equal(result, value), "with params['k'] = 0 planning must not change any value"
 
 @test_case(points=0.5, hidden=False)
 def test_sample_model_planning_uses_the_average_reward(sample_model_planning):
     import numpy as np
+    from helpers.answers import plain, returned_table
     model = np.zeros((5, 4, 6, 2))
     model[1, 0, 2] = (4.0, 2.0)
     value = np.zeros((5, 4))
     value[2] = [0.0, 0.5, 0.0, 0.0]
     result = sample_model_planning(model, value, {'k': 1, 'alpha': 0.5, 'gamma': 0.8})
+    result = returned_table(result, (5, 4), 'sample_model_planning')
     expected = 0.5 * (0.5 + 0.8 * 0.5)
-    assert np.isclose(result[1, 0], expected), f'the only seen pair is state 1, action 0, always to state 2 with average reward 2 / 4 = 0.5; one update should give Q = 0.5 * (0.5 + 0.8 * 0.5) = {expected}, got {result[1, 0]}'
+    assert np.isclose(result[1, 0], expected), f'the only seen pair is state 1, action 0, always to state 2 with average reward 2 / 4 = 0.5; one update should give Q = 0.5 * (0.5 + 0.8 * 0.5) = {plain(expected)}, got {plain(result[1, 0])}'
 

@@ -8,12 +8,12 @@ points = None
 @test_case(points=1, hidden=False)
 def test_ucb_score_small_cases(ucb_score):
     import math
-    result = ucb_score(0.0, 0, 5, 1.0)
-    assert result is not None, 'ucb_score returned None: add a return statement'
-    assert result == math.inf, f'an action never visited must score infinity, got {result}'
-    result = ucb_score(2.0, 4, 10, 0.0)
-    assert math.isclose(result, 0.5), f'with c = 0 the score is the average return 2 / 4 = 0.5, got {result}'
+    from helpers.answers import plain, returned_number
+    result = returned_number(ucb_score(0.0, 0, 5, 1.0), 'ucb_score')
+    assert result == math.inf, f'an action never visited must score infinity, got {plain(result)}'
+    result = returned_number(ucb_score(2.0, 4, 10, 0.0), 'ucb_score')
+    assert math.isclose(result, 0.5), f'with c = 0 the score is the average return 2 / 4 = 0.5, got {plain(result)}'
     expected = 0.5 + math.sqrt(math.log(10) / 4)
-    result = ucb_score(2.0, 4, 10, 1.0)
-    assert math.isclose(result, expected), f'ucb_score(2.0, 4, 10, 1.0) should be 2 / 4 + 1 * sqrt(ln(10) / 4) = {expected:.6f}, got {result}'
+    result = returned_number(ucb_score(2.0, 4, 10, 1.0), 'ucb_score')
+    assert math.isclose(result, expected), f'ucb_score(2.0, 4, 10, 1.0) should be 2 / 4 + 1 * sqrt(ln(10) / 4) = {expected:.6f}, got {plain(result)}'
 

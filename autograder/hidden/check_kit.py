@@ -1,0 +1,208 @@
+"""The toolkit every hidden check module is built from.
+
+Needs the standard library, numpy, scipy.special and the course's ``helpers`` package
+(installed wherever notebooks are graded; its ``answers`` module holds the rule for
+reading a returned number, shared with the public checks). Shipped in each autograder
+zip beside the check modules, which import it as ``import check_kit``.
+
+Public API
+    Check                  name, points, description, func(student_function)
+    run_checks(checks, f)  -> list of (name, points, earned, message)
+    assert_passes(CHECKS, function, name, f)   one check, as a hidden test runs it
+    seeded(seed)           decorator: a check runs with seeded generators, no warnings
+    call_student(f, ...)   call a student's function; a crash becomes a plain message
+    same, close            exact / rounding-tolerant comparison of numbers (NaN-aware)
+    number_text(x)         a number as a failure message shows it
+    describe(x)            what a returned value is, in a student's words (helpers.answers)
+    as_count(x), as_number(x)   judge a returned number by its value (helpers.answers)
+    as_float_array(x, shape)    (a float copy, None) or (None, what ``x`` is instead)
+    acceptance_interval, rejection_probability   exact binomial tests
+
+Numbers are judged by value, with one rule for every graded function (see
+``helpers.answers``); the message names what came back.
+
+Each ``Check.func`` raises AssertionError with a plain-words message when its property
+fails; an exception raised by the student's function becomes such an AssertionError too.
+"""
+
+import functools
+import math
+import random
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from helpers.answers import as_count, as_number, describe
+from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
+
+__all__ = ["Check", "run_checks", "assert_passes", "seeded", "call_student", "same", "close",
+           "number_text", "describe", "as_count", "as_number", "as_float_array",
+           "acceptance_interval", "upper_tail", "rejection_probability", "interval_probability"]
+
+# numpy and random entry points captured at import time, before a notebook can
+# rebind them (a patched numpy C internals cannot be defended against here).
+_np_array = np.array
+_NDARRAY = np.ndarray
+_np_seed = np.random.seed
+_py_seed = random.seed
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded property: ``func(student_function)`` raises AssertionError on failure."""
+    name: str
+    points: float
+    description: str
+    func: Callable
+
+
+def run_checks(checks, func):
+    """Run ``checks`` on ``func``; return a list of (name, points, earned, message)."""
+    results = []
+    for check in checks:
+        try:
+            check.func(func)
+        except AssertionError as failure:
+            message = str(failure) or f"the property '{check.description}' does not hold."
+            results.append((check.name, check.points, 0.0, message))
+        except Exception as error:  # a defect of a check module, never the student's
+            results.append((check.name, check.points, 0.0,
+                            f"this check could not be completed ({type(error).__name__}); "
+                            "please tell the course staff."))
+        else:
+            results.append((check.name, check.points, check.points, ""))
+    return results
+
+
+def assert_passes(checks, function, name, student_function):
+    """Run check `name` of ``checks[function]`` on the student's function, as a hidden
+    test does: raise AssertionError with its message unless it passes."""
+    [check] = [c for c in checks[function] if c.name == name]
+    [(_, points, earned, message)] = run_checks([check], student_function)
+    assert earned == points, message
+
+
+def seeded(seed):
+    """Decorator for a check: seed the global generators with `seed` and silence
+    warnings around it, so regrading gives the same result."""
+    def prepare(check_function):
+        @functools.wraps(check_function)
+        def run(student_function):
+            _np_seed(seed)
+            _py_seed(seed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return check_function(student_function)
+        return run
+    return prepare
+
+
+def call_student(func, fname, args, context):
+    """Call the student's function `fname`; turn any exception into a plain message."""
+    try:
+        return func(*args)
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - any student crash
+        try:
+            text = str(error)
+        except Exception:  # noqa: BLE001
+            text = ""
+        text = " ".join(text.split())
+        if len(text) > 200:
+            text = text[:197] + "..."
+        detail = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        raise AssertionError(f"your {fname} raised {detail} when called {context}.") from None
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------
+
+def same(x, y):
+    """Exact equality where NaN equals NaN."""
+    return x == y or (x != x and y != y)
+
+
+def close(x, y):
+    """Equal up to float rounding; NaN equals only NaN and an infinity only itself."""
+    if x == y:
+        return True
+    if x != x or y != y:
+        return x != x and y != y
+    if math.isinf(x) or math.isinf(y):
+        return False
+    return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
+
+
+def number_text(x):
+    """A number as a student reads it: 2.0, 0.512, NaN, infinity, None."""
+    if x is None:
+        return "None"
+    x = float(x)
+    if x != x:
+        return "NaN"
+    if math.isinf(x):
+        return "infinity" if x > 0 else "minus infinity"
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x)}.0" if abs(x) < 1e6 else f"{x:g}"
+    return f"{x:.6g}"
+
+
+def as_float_array(obj, shape):
+    """(a new float array, None) if ``obj`` reads as an array of numbers of ``shape``,
+    else (None, a description of what it is)."""
+    if obj is None:
+        return None, "None"
+    if isinstance(obj, _NDARRAY) and obj.dtype.kind not in "fiu":
+        return None, f"an array of dtype {obj.dtype} (not numbers)"
+    try:
+        array = _np_array(obj, dtype=float)
+    except Exception:  # noqa: BLE001
+        return None, f"a {type(obj).__name__} that cannot be read as an array of numbers"
+    if tuple(array.shape) != tuple(shape):
+        return None, f"an array of shape {tuple(array.shape)}"
+    return array, None
+
+
+# ---------------------------------------------------------------------------
+# Exact binomial tests (the statistical checks argue their bounds with these)
+# ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def acceptance_interval(n, p, beta):
+    """Exact binomial acceptance interval [lo, hi] for Binomial(n, p):
+    P(X < lo) < beta and P(X > hi) < beta, with lo smallest and hi largest."""
+    lo_a, lo_b = 0, n              # smallest c with P(X <= c) >= beta
+    while lo_a < lo_b:
+        mid = (lo_a + lo_b) // 2
+        if _bdtr(mid, n, p) >= beta:
+            lo_b = mid
+        else:
+            lo_a = mid + 1
+    hi_a, hi_b = 0, n              # largest c with P(X >= c) >= beta
+    while hi_a < hi_b:
+        mid = (hi_a + hi_b + 1) // 2
+        if upper_tail(mid, n, p) >= beta:
+            hi_a = mid
+        else:
+            hi_b = mid - 1
+    return lo_a, hi_a
+
+
+def upper_tail(c, n, p):
+    """P(X >= c) for X ~ Binomial(n, p)."""
+    return 1.0 if c <= 0 else float(_bdtrc(c - 1, n, p))
+
+
+def rejection_probability(n, p, beta):
+    """P(X falls outside the acceptance interval) for X ~ Binomial(n, p)."""
+    lo, hi = acceptance_interval(n, p, beta)
+    return (float(_bdtr(lo - 1, n, p)) if lo > 0 else 0.0) + upper_tail(hi + 1, n, p)
+
+
+def interval_probability(lo, hi, n, q):
+    """P(lo <= X <= hi) for X ~ Binomial(n, q)."""
+    if q <= 0.0:
+        return 1.0 if lo == 0 else 0.0
+    below = float(_bdtr(lo - 1, n, q)) if lo > 0 else 0.0
+    return max(0.0, float(_bdtr(hi, n, q)) - below)

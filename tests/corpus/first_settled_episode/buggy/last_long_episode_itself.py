@@ -1,0 +1,11 @@
+# expect-fail: settled_after_last_long_episode, settled_limit_is_inclusive, settled_takes_a_plain_list
+import numpy as np
+
+
+def first_settled_episode(steps, limit):
+    above = np.flatnonzero(np.asarray(steps) > limit)
+    if above.size == 0:
+        return 0
+    if above[-1] == len(steps) - 1:
+        return None
+    return int(above[-1])              # off by one: the last long episode itself

@@ -1,0 +1,6 @@
+# expect-fail: updates_k_per_real_step, updates_every_episode_counts, updates_float_steps_and_numpy_k
+import numpy as np
+
+
+def planning_updates(steps, k):
+    return int(np.mean(steps) * k)
