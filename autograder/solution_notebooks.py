@@ -12,8 +12,8 @@ import re
 
 import nbformat
 
-from .masters import markup_config, master_path, solution_source
 from .course import graded_in
+from .masters import read_master, solution_source, walk
 from .submissions import STUDENT_NOTEBOOKS, fill_notebook
 
 HEADER = """**Reference solution**, released by your instructor: this notebook with its exercises
@@ -33,16 +33,9 @@ def solution_code(source):
 
 def model_answers(name):
     """The model answers of master `name`'s written questions, in order (Markdown)."""
-    answers, manual, in_solution = [], False, False
-    for cell in nbformat.read(master_path(name), as_version=4).cells:
-        source = cell.source.strip()
-        if cell.cell_type == "raw" and source.startswith("# BEGIN QUESTION"):
-            manual = bool(markup_config(source).get("manual", False))
-        elif cell.cell_type == "raw" and source in ("# BEGIN SOLUTION", "# END SOLUTION"):
-            in_solution = source == "# BEGIN SOLUTION"
-        elif manual and in_solution and cell.cell_type == "markdown":
-            answers.append(cell.source)
-    return answers
+    return [place.cell.source for place in walk(read_master(name))
+            if place.part == "SOLUTION" and place.cell.cell_type == "markdown"
+            and place.question.get("manual", False)]
 
 
 def solution_notebook(name, notebooks=STUDENT_NOTEBOOKS):
