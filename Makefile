@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 SUBMISSIONS ?= examples/submissions
+SOLUTIONS ?=
 OUT ?= gradebook
 JOBS ?=
 TIMEOUT ?=
@@ -28,9 +29,10 @@ course: $(READY)
 grade: $(READY)
 	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
-## make release [OUT=<dir>]: what students get (notebooks, public tests, helpers), nothing else
+## make release [OUT=<dir>] [SOLUTIONS=<notebook>,...]: what students get (notebooks, public
+## tests, helpers), plus the reference solutions of the notebooks named, nothing else
 release: $(READY)
-	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release)
+	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(SOLUTIONS),--solutions $(SOLUTIONS))
 
 ## make test: the whole test suite (the browser test needs Debian's Chromium)
 test: $(READY) | $(CHROMIUM)

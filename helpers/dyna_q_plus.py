@@ -137,23 +137,33 @@ def blocking_world():
 
 
 def describe_discovery(waits, what):
-    """One line per method: median (and quartiles) of `waits`, shape (2, n_seeds),
-    counting runs that never did it."""
+    """One line per method: in how many runs it did `what`, and the episodes from the
+    change until then over the runs (`waits`, shape (2, n_seeds), NaN for never): median
+    and 25-75% range, a run that never did it counting as the slowest."""
     lines = []
     for method, runs in zip(METHODS, np.asarray(waits, dtype=float)):
-        never = int(np.isnan(runs).sum())
-        ranked = np.where(np.isnan(runs), np.inf, runs)
-        low, median, high = np.percentile(ranked, [25, 50, 75], method="lower")
-        lines.append(f"{method:>8}: {what} after a median of {_episodes(median)} "
-                     f"(25-75%: {_episodes(low)} to {_episodes(high)}); "
-                     f"never in {never} of {len(runs)} runs")
+        done = int(np.isfinite(runs).sum())
+        line = f"{method:>8}: {what} in {done} of {len(runs)} runs"
+        if done:
+            ranked = np.where(np.isnan(runs), np.inf, runs)
+            low, median, high = np.percentile(ranked, [25, 50, 75], method="lower")
+            line += (f"; episodes from the change: median {_episodes(median)}, "
+                     f"25-75% {_episodes(low)} to {_episodes(high)}")
+        lines.append(line)
     return "\n".join(lines)
 
 
+def describe_head_to_head(waits):
+    """One line: in how many runs (seeds) each method of `waits`, shape (2, n_seeds), did
+    it sooner than the other; a run that never did it counts as last."""
+    dyna_q, plus = np.where(np.isnan(np.asarray(waits, dtype=float)), np.inf, waits)
+    plus_sooner, dyna_q_sooner = int(np.sum(plus < dyna_q)), int(np.sum(dyna_q < plus))
+    return (f"run by run: Dyna-Q+ sooner in {plus_sooner}, Dyna-Q sooner in {dyna_q_sooner}, "
+            f"a tie in {len(plus) - plus_sooner - dyna_q_sooner} of {len(plus)} runs")
+
+
 def _episodes(n):
-    if np.isinf(n):
-        return "never"
-    return f"{n:.0f} episode" + ("" if n == 1 else "s")
+    return "never" if np.isinf(n) else f"{n:.0f}"
 
 
 def plot_comparison(steps, rewards, change_episode, title, max_steps_shown=100):

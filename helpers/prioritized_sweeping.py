@@ -5,7 +5,8 @@ Dyna-Q's uniformly random choice of pairs (its *search control*).
 What is here: the planner `PrioritizedSweeping` (it plugs into `learn_environment`),
 `RandomSearchControl` (Dyna-Q's planning, counting its updates), `OptimalPathWatch`
 (ends a run once the greedy path from the start is optimal), the experiment
-`run_search_control_comparison` (plain arrays over seeds) and two plots.
+`run_search_control_comparison` (plain arrays over seeds), two plots, and
+`describe_goal_steps` and `episode_lengths`, which say what a run of the planner did.
 
 What is not here: how to compute a pair's priority and how to find the pairs that lead
 to a state. Those are the student's `priority` and `predecessors`, passed in as
@@ -26,7 +27,7 @@ from . import plotting
 from .experiments import default_params
 from .learning import learn_environment, q_learning
 from .sample_models import ExactJudge
-from .worlds import QuentinsWorld
+from .worlds import ACTION_NAMES, QuentinsWorld
 
 SEARCH_CONTROLS = ("random (Dyna-Q)", "prioritized sweeping")
 
@@ -52,7 +53,9 @@ class PrioritizedSweeping:
     Use it in `learn_environment` with `planner.model_updater(dyna_q_model_update)` as the
     model update (so the planner learns which pair was just tried) and the planner itself
     as the planner. `updates` counts planning updates; `updated_states` counts them per
-    state. Use a new planner for each run.
+    state. `transitions` holds every real step `(state, action, reward, next_state)` and
+    `sweeps` the planning updates made after each of them, as `(state, action,
+    priority, new value)` in the order they were made. Use a new planner for each run.
     """
 
     def __init__(self, priority, predecessors, theta=1e-4):
@@ -62,6 +65,8 @@ class PrioritizedSweeping:
         self.updates = 0
         self.updated_states = Counter()
         self.last_pair = None
+        self.transitions = []
+        self.sweeps = []
         self._heap = []              # (-priority, arrival number, state, action)
         self._queued = {}            # (state, action) -> its priority in the queue
         self._arrivals = itertools.count()
@@ -70,6 +75,7 @@ class PrioritizedSweeping:
         """Wrap the model update `update` so that it also records the pair just tried."""
         def update_and_record(model, state, action, reward, next_state):
             self.last_pair = (int(state), int(action))
+            self.transitions.append((*self.last_pair, reward, next_state))
             return update(model, state, action, reward, next_state)
         return update_and_record
 
@@ -89,24 +95,32 @@ class PrioritizedSweeping:
     def pop(self):
         """Remove and return the queued pair with the highest priority, or None if the
         queue is empty."""
+        popped = self._pop()
+        return None if popped is None else popped[:2]
+
+    def _pop(self):
+        """Like `pop`, as `(state, action, priority)`."""
         while self._heap:
             negative, _, state, action = heapq.heappop(self._heap)
             if self._queued.get((state, action)) == -negative:  # else a superseded entry
                 del self._queued[state, action]
-                return state, action
+                return state, action, -negative
         return None
 
     def __call__(self, model, value, params):
         if self.last_pair is not None:
             self.push(*self.last_pair, self.priority(model, value, *self.last_pair, params))
             self.last_pair = None
+        sweep = []
+        self.sweeps.append(sweep)
         for _ in range(params["k"]):
-            pair = self.pop()
-            if pair is None:
+            popped = self._pop()
+            if popped is None:
                 break
-            state, action = pair
+            state, action, urgency = popped
             reward, next_state = model[state, action].tolist()
             value = q_learning(state, action, reward, next_state, value, params)
+            sweep.append((state, action, urgency, float(value[state, action])))
             self.updates += 1
             self.updated_states[state] += 1
             for before_state, before_action in as_pairs(self.predecessors(model, state)):
@@ -267,6 +281,53 @@ def run_search_control_comparison(model_updater, planning, priority, predecessor
                     steps[row, seed] = run.steps_to_optimal
                 bar.update()
     return updates, steps
+
+
+def episode_lengths(transitions):
+    """Real steps of each finished episode in `transitions` (`(state, action, reward,
+    next_state)` per real step, as `PrioritizedSweeping.transitions` records them), and
+    the steps taken so far in the unfinished last one."""
+    ends = [i + 1 for i, (*_, next_state) in enumerate(transitions) if next_state is None]
+    finished = np.diff([0] + ends).astype(int)
+    return finished, len(transitions) - (ends[-1] if ends else 0)
+
+
+def describe_goal_steps(planner, n_steps=2, n_updates=10):
+    """What a PrioritizedSweeping planner did from the real step in which the agent
+    first entered the goal (its first positive reward): for that step and the next
+    `n_steps - 1`, the transition and the first `n_updates` planning updates in the order
+    they were made, each as the pair, its priority when it left the queue and its value
+    after the update. One string."""
+    rewarded = [i for i, (_, _, reward, _) in enumerate(planner.transitions) if reward > 0]
+    if not rewarded:
+        return "the agent never reached the goal"
+    lines = []
+    for step in range(rewarded[0], min(rewarded[0] + n_steps, len(planner.sweeps))):
+        state, action, reward, next_state = planner.transitions[step]
+        where = "the episode ends" if next_state is None else f"{next_state}"
+        gained = f"{reward:+g}" if reward else "0"
+        lines.append(f"real step {step + 1}: {ACTION_NAMES[action]} from {state} -> {where}, "
+                     f"reward {gained}")
+        sweep = planner.sweeps[step]
+        updates = [f"({s}, {ACTION_NAMES[a]}) {p:.2f} -> {v:.2f}" for s, a, p, v in sweep[:n_updates]]
+        if len(sweep) > n_updates:
+            updates.append(f"... ({len(sweep)} in all)")
+        lines.append("  planning updates (pair, priority -> its new value):")
+        lines += [f"    {line}" for line in _wrap(updates or ["none"], 84)]
+    return "\n".join(lines)
+
+
+def _wrap(items, width):
+    """`items` joined by commas into lines of at most `width` characters, never
+    breaking an item."""
+    lines = [items[0]]
+    for item in items[1:]:
+        if len(lines[-1]) + 2 + len(item) > width:
+            lines[-1] += ","
+            lines.append(item)
+        else:
+            lines[-1] += f", {item}"
+    return lines
 
 
 def plot_per_seed(results, ylabel, labels=SEARCH_CONTROLS, ax=None):

@@ -1,9 +1,9 @@
-"""Q-planning and sample models (bonus notebook 5): the machinery around the students'
+"""Q-planning and models of a slippery world (bonus notebook 5): the machinery around the students'
 functions, not the functions themselves.
 
 What is here:
-- empty models: the tutorial's last-outcome model and the count-based sample model,
-  and what each one believes the outcome probabilities are;
+- empty models: the tutorial's last-outcome model and the count model, and what each
+  one believes the outcome probabilities are;
 - `ExactJudge`: exact answers from the world's transition probabilities
   (`get_all_outcomes`): the optimal action values (value iteration) and the return the
   greedy policy of a value table really gets (policy evaluation), so a value table is
@@ -13,11 +13,13 @@ What is here:
   number of value updates;
 - plots that take those arrays.
 
-The count-based sample model is one array of shape `(n_states, n_actions, n_states + 1, 2)`:
+The count model is one array of shape `(n_states, n_actions, n_states + 1, 2)`:
 `model[s, a, j]` holds `(count, total reward)` of the outcome "next state j" after action
 a in state s, where `j = n_states` stands for "the episode ended". Updating the model and
 planning with it are the students' exercises: every loop here takes their functions as
-arguments, as `learn_environment` does.
+arguments, as `learn_environment` does. In Sutton and Barto's terms the count model is a
+*distribution model* (it gives every outcome's probability); planning uses it as a
+*sample model*, drawing one outcome per update, hence the names `sample_model_*`.
 """
 
 import numpy as np
@@ -39,12 +41,12 @@ def empty_last_outcome_model(n_states, n_actions):
 
 
 def empty_sample_model(n_states, n_actions):
-    """A count-based sample model that has seen nothing: every count and reward 0."""
+    """A count model that has seen nothing: every count and reward 0."""
     return np.zeros((n_states, n_actions, n_states + 1, 2))
 
 
 def sample_model_probabilities(model):
-    """What a count-based sample model believes: each outcome's share of its pair's
+    """What a count model believes: each outcome's share of its pair's
     count, shape `(n_states, n_actions, n_states + 1)`; unseen pairs get all zeros."""
     counts = np.asarray(model, dtype=float)[..., 0]
     totals = counts.sum(axis=-1, keepdims=True)

@@ -1,9 +1,11 @@
 """Shared fixtures: the repository root, the original tutorial's reference figures
-(tests/data/tutorial_reference.json) and the reference Dyna-Q functions taken from the
-instructor master notebooks."""
+(tests/data/tutorial_reference.json), the reference Dyna-Q functions taken from the
+instructor master notebooks, and the student notebooks run with those answers pasted in."""
 
+import functools
 import json
 import pathlib
+import shutil
 import sys
 
 import matplotlib
@@ -27,3 +29,15 @@ def reference():
     """The master notebooks' solutions for the two student functions."""
     from autograder.masters import load_reference_functions
     return load_reference_functions()
+
+
+@pytest.fixture(scope="session")
+def filled_notebook(tmp_path_factory):
+    """`filled_notebook(name)`: student notebook `name` with the reference answers pasted
+    in, run top to bottom once per session in a copy of notebooks/ (Otter's log goes
+    there, never into the repository). Returns `(notebook with outputs, its variables)`."""
+    from notebook_runs import run_filled_notebook
+
+    folder = tmp_path_factory.mktemp("filled") / "notebooks"
+    shutil.copytree(ROOT / "notebooks", folder)
+    return functools.cache(lambda name: run_filled_notebook(name, folder))

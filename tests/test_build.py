@@ -1,7 +1,9 @@
 """The build: otter assign passes on every master, generated files match the masters,
 and the student notebooks hold no solution and no hidden test."""
 
+import ast
 import filecmp
+import math
 import re
 
 import nbformat
@@ -65,6 +67,63 @@ def test_every_student_exercise_starts_as_a_not_implemented_stub(name):
                and "otter_answer_cell" in c.metadata.get("tags", [])]
     assert answers, "the notebook has exercises"
     assert all("raise NotImplementedError" in source for source in answers)
+
+
+def scaffolds(name):
+    """`{function: source}` of the student notebook's answer cells that have blanks."""
+    notebook = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    found = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "otter_answer_cell" in cell.metadata.get("tags", []):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.FunctionDef) and "..." in ast.get_source_segment(cell.source, node):
+                    found[node.name] = cell.source
+    return found
+
+
+@pytest.mark.parametrize("name", course.NOTEBOOKS)
+def test_no_blank_of_a_scaffold_is_a_statement_of_its_own(name):
+    """A line left as `...` (or `return ...`) runs without complaint once the `raise` is
+    deleted; a blank must sit where leaving it raises: an argument, an operand, a value
+    to unpack."""
+    for function, source in scaffolds(name).items():
+        silent = [node.lineno for node in ast.walk(ast.parse(source))
+                  if isinstance(node, (ast.Expr, ast.Return))
+                  and isinstance(node.value, ast.Constant) and node.value.value is Ellipsis]
+        assert silent == [], f"{function}: a bare `...` on lines {silent}"
+
+
+def _examples():
+    """One valid call of each scaffolded function, on a 3-state, 2-action world."""
+    params = {"epsilon": 0.05, "alpha": 0.5, "gamma": 0.8, "k": 2, "kappa": 0.1}
+    model = np.full((3, 2, 2), np.nan)
+    model[0, 1] = (0.0, 2.0)
+    counts = np.zeros((3, 2, 4, 2))
+    counts[0, 1, 2] = (1.0, 0.0)
+    value = np.ones((3, 2))
+    return {
+        "dyna_q_model_update": lambda f: f(np.full((3, 2, 2), np.nan), 0, 1, -1.0, 2),
+        "dyna_q_planning": lambda f: f(model, value, params),
+        "sample_model_update": lambda f: f(np.zeros((3, 2, 4, 2)), 0, 1, -1.0, 2),
+        "sample_model_planning": lambda f: f(counts, value, params),
+        "dyna_q_plus_planning": lambda f: f(model, value, np.zeros((3, 2)), params),
+        "priority": lambda f: f(model, value, 0, 1, params),
+        "predecessors": lambda f: f(model, 2),
+        "rollout_return": lambda f: f(model, 0, [1, 0], 0.8, np.zeros(3)),
+    }
+
+
+@pytest.mark.parametrize("name", course.NOTEBOOKS)
+def test_a_scaffold_left_blank_raises_once_its_raise_line_is_deleted(name):
+    from helpers import q_learning
+
+    examples = _examples()
+    for function, source in scaffolds(name).items():
+        namespace = {"np": np, "math": math, "q_learning": q_learning}
+        exec("\n".join(line for line in source.splitlines()
+                       if "raise NotImplementedError" not in line), namespace)
+        with pytest.raises(Exception):
+            examples[function](namespace[function])
 
 
 def test_public_tests_hold_no_hidden_test_or_hidden_checks():

@@ -1,6 +1,7 @@
 """The decision-time planning bonus notebook: the planners and the agent loop of
-helpers/decision_time.py, and the comparison the notebook documents, run with the
-master's reference solutions over 10 seeds.
+helpers/decision_time.py, and the directions of the comparison the notebook documents,
+read from the notebook's own run over its 10 seeds with the reference solutions
+(conftest's `filled_notebook`, shared with the claims test).
 
 Measured when the notebook was written (30 episodes, 10 seeds, real steps in all
 episodes, per seed): Q-learning 3149-3377, Dyna-Q (k = 10) 1616-1757, random-shooting
@@ -15,8 +16,8 @@ import pytest
 from autograder.masters import solution_source
 from helpers import QuentinsWorld, default_params, q_learning
 from helpers.decision_time import (AGENTS, MonteCarloTreeSearch, RandomShootingMPC,
-                                   compare_agents, plot_compute_per_step,
-                                   plot_steps_comparison, run_decision_time_agent)
+                                   plot_compute_per_step, plot_steps_comparison,
+                                   run_decision_time_agent)
 
 NAME = "08_decision_time_planning"
 
@@ -31,10 +32,10 @@ def solutions():
 
 
 @pytest.fixture(scope="module")
-def comparison(solutions):
-    return compare_agents(solutions["dyna_q_model_update"], solutions["dyna_q_planning"],
-                          solutions["rollout_return"], solutions["ucb_score"],
-                          seeds=range(10), n_episodes=30, progress=False)
+def comparison(filled_notebook):
+    """`(steps, seconds_per_step)` of the notebook's comparison of the four agents."""
+    variables = filled_notebook(NAME)[1]
+    return variables["steps"], variables["seconds_per_step"]
 
 
 def _chain_model():

@@ -1,10 +1,12 @@
-"""Dyna-Q+ (bonus notebook 06): the helpers that run it, the blocking world, and the two
-comparisons with Dyna-Q that the notebook reports, over seeds other than the notebook's.
+"""Dyna-Q+ (bonus notebook 06): the helpers that run it, the blocking world, and the
+directions of the two comparisons with Dyna-Q, read from the notebook's own run over its
+20 seeds (conftest's `filled_notebook`, shared with the claims test).
 
 Measured with the masters' reference functions (kappa 0.002, k 10, change at episode 50
 of 150): Dyna-Q+ tries the move up from 64 after the unannounced shortcut opens in most
 runs, Dyna-Q almost never; when the usual exit is blocked both find the new gap in every
-run (Dyna-Q+ no later), and afterwards Dyna-Q+ keeps exploring (longer episodes).
+run, neither reliably sooner (over seeds 0-39 each was sooner in about half the runs,
+medians 4 and 4 episodes), and afterwards Dyna-Q+ keeps exploring (longer episodes).
 """
 
 import numpy as np
@@ -13,13 +15,8 @@ import pytest
 from helpers import QuentinsWorld, default_params, learn_environment, q_learning
 from helpers.changing_worlds import BlockingQuentinsWorld, SwitchingGridWorld
 from helpers.dyna_q_plus import (NEW_EXIT_PAIRS, SHORTCUT_PAIRS, TimeSinceTried, TriedPairs,
-                                 blocking_world, compare_on_changing_world, first_try_after,
-                                 learn_with_bonus, shortcut_world)
+                                 describe_head_to_head, first_try_after, learn_with_bonus)
 from helpers.worlds import DOWN, LEFT, QUENTINS_LAYOUT, UP
-
-KAPPA = 0.002
-SEEDS = range(10, 20)  # the notebook uses 0-9
-N_EPISODES, CHANGE_EPISODE = 150, 50
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +28,10 @@ def plus_planning():
     return namespace["dyna_q_plus_planning"]
 
 
-def _compare(make_world, pairs, reference, plus_planning):
-    return compare_on_changing_world(make_world, pairs, reference.model_update,
-                                     reference.planning, plus_planning, KAPPA, seeds=SEEDS,
-                                     n_episodes=N_EPISODES, change_episode=CHANGE_EPISODE,
-                                     progress=False)
+@pytest.fixture(scope="module")
+def notebook_run(filled_notebook):
+    """The variables of notebook 06 run with the reference answers: its comparisons."""
+    return filled_notebook("06_dyna_q_plus")[1]
 
 
 # --- the blocking world --------------------------------------------------------------
@@ -150,26 +146,29 @@ def _median_with_never_last(runs):
     return np.median(np.where(np.isnan(runs), np.inf, runs))
 
 
-def test_dyna_q_plus_finds_the_unannounced_shortcut_before_dyna_q(reference, plus_planning):
-    steps, rewards, found = _compare(shortcut_world, SHORTCUT_PAIRS, reference, plus_planning)
+def test_head_to_head_counts_runs_and_ranks_never_last():
+    waits = np.array([[3, np.nan, 5, np.nan], [1, 4, 5, np.nan]])
+    assert describe_head_to_head(waits) == (
+        "run by run: Dyna-Q+ sooner in 2, Dyna-Q sooner in 0, a tie in 2 of 4 runs")
+
+
+def test_dyna_q_plus_finds_the_unannounced_shortcut_before_dyna_q(notebook_run):
+    steps, found = notebook_run["shortcut_steps"], notebook_run["shortcut_found"]
     dyna_q, plus = found
-    # measured on seeds 10-19: Dyna-Q+ 8 of 10 runs (median 17 episodes), Dyna-Q 0 of 10
-    assert _found(plus) >= 7 and _found(dyna_q) <= 2
+    # measured on seeds 0-19: Dyna-Q+ 17 of 20 runs (median 30 episodes), Dyna-Q 0 of 20
+    assert _found(plus) >= 14 and _found(dyna_q) <= 3
     assert _median_with_never_last(plus) < _median_with_never_last(dyna_q)
     assert _median_with_never_last(plus) <= 60
     # and it then uses it: shorter episodes than Dyna-Q at the end of the run
     assert np.median(steps[1, :, -50:]) < np.median(steps[0, :, -50:]) == 20
 
 
-def test_after_a_block_both_find_the_new_exit_and_dyna_q_plus_keeps_exploring(
-        reference, plus_planning):
-    steps, rewards, found = _compare(blocking_world, NEW_EXIT_PAIRS, reference, plus_planning)
-    # measured on seeds 10-19: every run of both methods steps into the new gap, within 38
-    # episodes; medians Dyna-Q 11, Dyna-Q+ 3 episodes. Median steps per episode over the
-    # last 50 episodes: Dyna-Q 20, Dyna-Q+ 47. (Summed reward after the change is no stable
-    # difference: 62 against 64.5 here, 82 against 66 on the notebook's seeds.)
-    assert _found(found[0]) == _found(found[1]) == len(SEEDS)
+def test_after_a_block_both_find_the_new_exit_and_dyna_q_plus_keeps_exploring(notebook_run):
+    steps, found = notebook_run["blocking_steps"], notebook_run["blocking_found"]
+    # measured on seeds 0-19: every run of both methods steps into the new gap, within 38
+    # episodes (medians 4 and 3; which one is sooner is no stable direction, see above).
+    # Median steps per episode over the last 50 episodes: Dyna-Q 20, Dyna-Q+ 47.
+    assert _found(found[0]) == _found(found[1]) == found.shape[1] == 20
     assert np.nanmax(found) <= 80
-    assert np.median(found[1]) <= np.median(found[0])
     assert np.median(steps[0, :, -50:]) == 20
     assert np.median(steps[1, :, -50:]) > 30

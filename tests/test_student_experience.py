@@ -1,6 +1,7 @@
 """Run each student notebook as a student would: untouched, the stubs raise
-NotImplementedError and the public checks say so; with the answers filled in, every
-cell runs and every public check passes."""
+NotImplementedError and the public checks say so; with the answers filled in (the run
+of conftest's `filled_notebook`, shared with the claims test), every cell runs and every
+public check passes."""
 
 import shutil
 
@@ -9,7 +10,6 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.course import NOTEBOOKS
-from autograder.submissions import fill_notebook, reference_sources
 from conftest import ROOT
 
 
@@ -56,8 +56,8 @@ def test_untouched_notebook_fails_its_checks_with_not_implemented(name, student_
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_filled_in_notebook_runs_cleanly_and_passes_every_public_check(name, student_folder):
-    notebook = execute(fill_notebook(name, reference_sources()), student_folder)
+def test_filled_in_notebook_runs_cleanly_and_passes_every_public_check(name, filled_notebook):
+    notebook, _ = filled_notebook(name)
     assert errors(notebook) == []
     reports = check_reports(notebook)
     assert reports and all("All test cases passed" in r for r in reports.values()), reports
