@@ -27,3 +27,8 @@ def reference():
     """The master notebooks' solutions for the two student functions."""
     from autograder.masters import load_reference_functions
     return load_reference_functions()
+
+
+def pytest_report_header():
+    import ipywidgets
+    return f"ipywidgets {ipywidgets.__version__}"
