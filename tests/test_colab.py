@@ -9,10 +9,12 @@ every public check passes, and every widget is displayed and then driven as a st
 would drive it. The widget unit tests run once more there, under ipywidgets 7.7.1.
 """
 
+import copy
 import re
 import subprocess
 import sys
 import tomllib
+from datetime import datetime
 from importlib import metadata
 from types import SimpleNamespace
 
@@ -132,12 +134,11 @@ def test_notebook_runs_in_a_fresh_colab_runtime_and_passes_its_public_checks(col
     notebook = with_student_actions(fill_notebook(name, reference_sources()))
     runtime, content = run_in_fresh_runtime(colab, notebook, name, monkeypatch)
     assert errors(notebook) == []
-    setup = next(cell for cell in notebook.cells if cell.source.startswith("# Setup:"))
-    assert setup.outputs == [], "the setup cell prints nothing (README, For students)"
+    setup, otter_cell = setup_cells(notebook)
+    assert setup.outputs == [] and otter_cell.outputs == [], \
+        "the setup cell and `grader = otter.Notebook()` print nothing (README, For students)"
     assert sorted(p.name for p in (content / "tests").glob("*.py")), "the checks are in place"
-
-    added = dict(pins(SETUP_DOWNLOADS), **{COURSE_PACKAGE: project_version()})
-    assert installed(runtime) == dict(pins(PREINSTALLED), **added), \
+    assert installed(runtime) == after_setup(), \
         "the setup cell adds the course package and Otter and replaces nothing of Colab's"
     assert text_of(notebook.cells[-1]).strip() == "7.7.1", "the kernel kept Colab's ipywidgets"
 
@@ -152,8 +153,35 @@ def test_notebook_runs_in_a_fresh_colab_runtime_and_passes_its_public_checks(col
             assert re.search(r'<img src="data:image/png;base64,', shown.data["text/html"])
 
 
-def project_version():
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+def setup_cells(notebook):
+    """The setup cell and the cell after it, which starts Otter."""
+    index = next(i for i, cell in enumerate(notebook.cells) if cell.source.startswith("# Setup:"))
+    return notebook.cells[index], notebook.cells[index + 1]
+
+
+def after_setup():
+    """`{name: version}` a runtime should hold after the setup cell: Colab's packages, the
+    course package and what tests/data/colab/setup_downloads.txt lists."""
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    return dict(pins(PREINSTALLED), **pins(SETUP_DOWNLOADS), **{COURSE_PACKAGE: version})
+
+
+def seconds_taken(cell):
+    """How long the kernel took to run `cell` (nbclient's timing metadata)."""
+    timing = cell.metadata["execution"]
+    start, end = (datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
+                  for key in ("iopub.execute_input", "shell.execute_reply"))
+    return (end - start).total_seconds()
+
+
+def test_running_the_setup_cell_again_takes_seconds_and_changes_nothing(colab, monkeypatch):
+    notebook = fill_notebook(NOTEBOOKS[0], reference_sources())
+    setup, _ = setup_cells(notebook)
+    notebook.cells = [setup, copy.deepcopy(setup)]
+    runtime, _ = run_in_fresh_runtime(colab, notebook, "setup_twice", monkeypatch)
+    assert [cell.outputs for cell in notebook.cells] == [[], []]
+    assert installed(runtime) == after_setup()
+    assert seconds_taken(notebook.cells[1]) < 10, "the second run installs nothing"
 
 
 def test_widget_callbacks_pass_under_colabs_ipywidgets_7(colab):
