@@ -94,6 +94,27 @@ def with_student_actions(notebook):
     return notebook
 
 
+def setup_cells(notebook):
+    """The setup cell and the cell after it, which starts Otter."""
+    index = next(i for i, cell in enumerate(notebook.cells) if cell.source.startswith("# Setup:"))
+    return notebook.cells[index], notebook.cells[index + 1]
+
+
+def after_setup():
+    """`{name: version}` a runtime should hold after the setup cell: Colab's packages, the
+    course package and what tests/data/colab/setup_downloads.txt lists."""
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    return dict(pins(PREINSTALLED), **pins(SETUP_DOWNLOADS), **{COURSE_PACKAGE: version})
+
+
+def seconds_taken(cell):
+    """How long the kernel took to run `cell` (nbclient's timing metadata)."""
+    timing = cell.metadata["execution"]
+    start, end = (datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
+                  for key in ("iopub.execute_input", "shell.execute_reply"))
+    return (end - start).total_seconds()
+
+
 def test_the_runtime_has_colabs_versions_and_imports_ipywidgets_at_kernel_start(
         colab, monkeypatch):
     assert installed(colab.base) == pins(PREINSTALLED)
@@ -151,27 +172,6 @@ def test_notebook_runs_in_a_fresh_colab_runtime_and_passes_its_public_checks(col
             [shown] = [o for o in cell.outputs if o.output_type in ("display_data", "execute_result")]
             assert set(shown.data) == {WIDGET_VIEW, "text/html", "text/plain"}
             assert re.search(r'<img src="data:image/png;base64,', shown.data["text/html"])
-
-
-def setup_cells(notebook):
-    """The setup cell and the cell after it, which starts Otter."""
-    index = next(i for i, cell in enumerate(notebook.cells) if cell.source.startswith("# Setup:"))
-    return notebook.cells[index], notebook.cells[index + 1]
-
-
-def after_setup():
-    """`{name: version}` a runtime should hold after the setup cell: Colab's packages, the
-    course package and what tests/data/colab/setup_downloads.txt lists."""
-    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
-    return dict(pins(PREINSTALLED), **pins(SETUP_DOWNLOADS), **{COURSE_PACKAGE: version})
-
-
-def seconds_taken(cell):
-    """How long the kernel took to run `cell` (nbclient's timing metadata)."""
-    timing = cell.metadata["execution"]
-    start, end = (datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
-                  for key in ("iopub.execute_input", "shell.execute_reply"))
-    return (end - start).total_seconds()
 
 
 def test_running_the_setup_cell_again_takes_seconds_and_changes_nothing(colab, monkeypatch):
