@@ -9,6 +9,12 @@ OUT ?= gradebook
 JOBS ?=
 TIMEOUT ?=
 CHROMIUM := /usr/bin/chromium
+# The simulated Colab runtime (tests/test_colab.py): its wheels, downloaded once into .colab/
+COLAB := .colab
+COLAB_LISTS := tests/data/colab/preinstalled.txt tests/data/colab/setup_downloads.txt
+# Colab runs Python 3.12: python3.12 on the PATH, else one installed with pyenv
+PYTHON_COLAB ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12; \
+	do $$p -c 'import sys; print(sys.executable)' 2>/dev/null && break; done)
 
 .PHONY: all course grade test release bench nbgrader clean
 
@@ -34,9 +40,17 @@ grade: $(READY)
 release: $(READY)
 	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(SOLUTIONS),--solutions $(SOLUTIONS))
 
-## make test: the whole test suite (the browser test needs Debian's Chromium)
-test: $(READY) | $(CHROMIUM)
+## make test: the whole test suite (the browser test needs Debian's Chromium, the Colab
+## test Python 3.12 and the wheels of Colab's packages)
+test: $(READY) $(COLAB)/.ready | $(CHROMIUM)
 	$(PY) -m pytest
+
+$(COLAB)/.ready: $(COLAB_LISTS)
+	@test -n "$(PYTHON_COLAB)" || { echo "make test needs Python 3.12 for the simulated Colab runtime: install it or set PYTHON_COLAB=/path/to/python3.12"; exit 1; }
+	$(PYTHON_COLAB) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+		--dest $(COLAB)/wheels $(addprefix -r ,$(COLAB_LISTS))
+	echo "$(PYTHON_COLAB)" > $(COLAB)/python
+	touch $@
 
 $(CHROMIUM):
 	apt-get update -qq && apt-get install -y -qq chromium

@@ -19,6 +19,7 @@ import functools
 import importlib
 import pathlib
 import sys
+import threading
 import types
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 HIDDEN = ROOT / "autograder" / "hidden"
 CHECK_KIT = "check_kit"
+_PARSE_LOCK = threading.Lock()
 
 
 def master_path(name):
@@ -169,6 +171,18 @@ def hidden_test_cells(function):
         for check in check_module(module).CHECKS[function.name]]
 
 
+@functools.lru_cache(maxsize=None)
+def _hidden_imports(module):
+    """The hidden modules that hidden module `module` imports (cached: the build expands
+    masters in threads, and Python 3.11's parser must not run in two threads at once)."""
+    with _PARSE_LOCK:
+        tree = ast.parse((HIDDEN / f"{module}.py").read_text())
+    names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+             for alias in node.names]
+    names += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
+    return tuple(name for name in names if (HIDDEN / f"{name}.py").is_file())
+
+
 def hidden_modules(name):
     """Paths of the hidden modules notebook `name` ships: the check kit, the modules of
     the functions it grades, and the hidden modules those import."""
@@ -176,14 +190,9 @@ def hidden_modules(name):
     found = []
     while wanted:
         module = wanted.pop(0)
-        if module in found:
-            continue
-        found.append(module)
-        tree = ast.parse((HIDDEN / f"{module}.py").read_text())
-        wanted += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                   for alias in node.names if (HIDDEN / f"{alias.name}.py").is_file()]
-        wanted += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                   and node.module and (HIDDEN / f"{node.module}.py").is_file()]
+        if module not in found:
+            found.append(module)
+            wanted += _hidden_imports(module)
     return [HIDDEN / f"{module}.py" for module in sorted(found)]
 
 

@@ -3,15 +3,18 @@
 and replay the shortcut experiment with a switch (`shortcut_replay`).
 
 Built only from ipywidgets and matplotlib, with no JavaScript of our own, so they work in
-JupyterLab, Jupyter Notebook and Google Colab. Every plot is drawn with matplotlib, saved
-as a PNG and put straight into an `ipywidgets.Output` (its `outputs`), so what a widget
-shows does not depend on a front end capturing output, and tests can read it.
+JupyterLab, Jupyter Notebook and Google Colab, with ipywidgets 7 (Colab's 7.7.1) and 8.
+Every plot is drawn with matplotlib, saved as a PNG and put straight into an
+`ipywidgets.Output` (its `outputs`), so what a widget shows does not depend on a front end
+capturing output, and tests can read it. A widget shows its default settings' plots as
+soon as it is created, and its display carries a static copy of them with the call that
+shows other values, for front ends that cannot render widgets (`widget_display`).
 
 Graded and headless runs: in the course notebooks, widget cells are tagged `otter_ignore`,
 so grading skips them. Under nbclient (building the course, tests) a widget cell simply
-renders the widget's initial state: creating a widget does at most a short computation
-(small defaults, well under a second) and nothing ever waits for user input. The callbacks
-are plain methods behind the buttons, so tests drive them from Python, e.g.
+renders the widget's initial state: creating a widget does one short run with the small
+defaults (under a second) and nothing ever waits for user input. The callbacks are plain
+methods behind the buttons, so tests drive them from Python, e.g.
 `explorer.sliders["k"].value = 5; explorer.run_button.click()`.
 
 Randomness: each widget draws from its own seeded generator, swapped into NumPy's global
@@ -23,10 +26,8 @@ Computation (functions that return data: `run_learning`, `collect_experience`,
 drawing (`draw_planning_step`, which takes data) and from the widgets that wire them up.
 """
 
-import base64
 import contextlib
 import html
-import io
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -39,6 +40,7 @@ from . import plotting
 from .experiments import default_params, run_shortcut_experiment
 from .learning import learn_environment, q_learning
 from .validation import check_returned_array
+from .widget_display import StaticFallback, figure_output, function_name
 from .worlds import ACTION_NAMES, QuentinsWorld
 
 DEFAULT_SEED = 1
@@ -262,18 +264,6 @@ def draw_planning_step(env, model, value, step=None, n_updates=0, axes=None):
     return fig
 
 
-def figure_output(fig, dpi=80):
-    """Render `fig` to a PNG display output for `ipywidgets.Output.outputs`, then close
-    it (so the notebook does not show it a second time)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    width, height = fig.get_size_inches() * dpi
-    plt.close(fig)
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-                     "text/plain": f"<Figure size {width:.0f}x{height:.0f}>"}}
-
-
 def _error_text(error):
     return (f"<span style='color:#c0392b'><b>{html.escape(type(error).__name__)}:</b> "
             f"{html.escape(str(error))}</span>")
@@ -281,12 +271,14 @@ def _error_text(error):
 
 # --------------------------------------------------------------------------- widgets
 
-class PlanningExplorer(widgets.VBox):
+class PlanningExplorer(StaticFallback, widgets.VBox):
     """Sliders for k, epsilon, alpha and episodes, a Run button, a summary line and the
     performance plots of the last run. See `planning_explorer`."""
 
+    fallback_title = "Planning explorer"
+
     def __init__(self, model_updater, planner, seed=DEFAULT_SEED, k=10, epsilon=0.05,
-                 alpha=0.5, n_episodes=100, run_now=False):
+                 alpha=0.5, n_episodes=100):
         self.model_updater, self.planner, self.seed = model_updater, planner, seed
         style = {"description_width": "170px"}
         layout = widgets.Layout(width="520px")
@@ -307,16 +299,14 @@ class PlanningExplorer(widgets.VBox):
         self.run_button = widgets.Button(description="Run", icon="play", button_style="primary",
                                          tooltip="Train a fresh agent with these settings")
         self.run_button.on_click(self.run)
-        self.status = widgets.HTML("Set the sliders, then press <b>Run</b> (a run takes "
-                                   "up to a few seconds).")
+        self.status = widgets.HTML()
         self.output = widgets.Output()
         self.last_result = None
         self.last_error = None
         self.n_runs = 0
         super().__init__([*self.sliders.values(),
                           widgets.HBox([self.run_button, self.status]), self.output])
-        if run_now:
-            self.run()
+        self.run()
 
     def settings(self):
         """The sliders' current values."""
@@ -345,15 +335,35 @@ class PlanningExplorer(widgets.VBox):
         self.status.value = (
             f"k = {values['k']}, ε = {values['epsilon']:.2f}, α = {values['alpha']:.2f}, "
             f"{values['episodes']} episodes: <b>{steps.sum():.0f}</b> real steps in all, "
-            f"{steps[-10:].mean():.1f} per episode over the last 10.")
+            f"{steps[-10:].mean():.1f} per episode over the last 10. Move the sliders and "
+            "press <b>Run</b> for another run (up to a few seconds).")
+
+    def fallback_settings(self):
+        """What the plots show (the last run, or its error) and the call for other values."""
+        values = self.settings()
+        if self.last_result is not None:
+            params = self.last_result.params
+            values = {"k": params["k"], "epsilon": params["epsilon"], "alpha": params["alpha"],
+                      "episodes": self.last_result.n_episodes}
+        shown = (f"The plots are for k = {values['k']}, ε = {values['epsilon']:.2f}, "
+                 f"α = {values['alpha']:.2f} and {values['episodes']} episodes."
+                 if self.last_error is None else
+                 f"Its run stopped with {type(self.last_error).__name__}: {self.last_error}.")
+        call = (f"planning_explorer({function_name(self.model_updater)}, "
+                f"{function_name(self.planner)}, k={values['k']}, epsilon={values['epsilon']:g}, "
+                f"alpha={values['alpha']:g}, n_episodes={values['episodes']})")
+        return shown, call
 
 
-class PlanningStepper(widgets.VBox):
+class PlanningStepper(StaticFallback, widgets.VBox):
     """Real random steps fill a model; each click of "Plan one step" does one planning
     update and shows which pair was sampled and how its value changed. See
     `planning_stepper`."""
 
-    def __init__(self, model_updater, planner, n_real_steps=30, seed=DEFAULT_SEED, params=None):
+    fallback_title = "Planning stepper"
+
+    def __init__(self, model_updater, planner, n_real_steps=30, n_updates=0, seed=DEFAULT_SEED,
+                 params=None):
         self.model_updater, self.planner, self.seed = model_updater, planner, seed
         self.params = default_params(**(params or {}))
         self.env = QuentinsWorld()
@@ -377,6 +387,8 @@ class PlanningStepper(widgets.VBox):
         super().__init__([widgets.HBox([self.real_steps, self.reset_button, self.plan_button]),
                           self.text, self.output])
         self.reset()
+        for _ in range(n_updates):
+            self.plan()
 
     def reset(self, _button=None):
         """Take new random real steps (a fresh model and value table) and redraw."""
@@ -421,31 +433,42 @@ class PlanningStepper(widgets.VBox):
                                  n_updates=len(self.history))
         self.output.outputs = (figure_output(fig, dpi=80),)
 
+    def fallback_settings(self):
+        """What the picture shows (the model and the last update) and the call for more."""
+        shown = (f"The picture shows the model after {self.real_steps.value} random real "
+                 f"steps and {len(self.history)} planning updates."
+                 if self.last_error is None else
+                 f"It stopped with {type(self.last_error).__name__}: {self.last_error}.")
+        call = (f"planning_stepper({function_name(self.model_updater)}, "
+                f"{function_name(self.planner)}, n_real_steps={self.real_steps.value}, "
+                f"n_updates={len(self.history)})")
+        return shown, call
 
-class ShortcutReplay(widgets.VBox):
+
+class ShortcutReplay(StaticFallback, widgets.VBox):
     """A switch that opens the shortcut: shows steps per episode of Q-learning and
     Dyna-Q with the shortcut opening mid-run (on) or staying closed (off). Runs are
     cached, so switching back and forth is instant. See `shortcut_replay`."""
 
-    def __init__(self, model_updater, planner, k=10, n_episodes=300, shortcut_episode=100,
-                 seed=DEFAULT_SEED):
+    fallback_title = "Shortcut switch"
+
+    def __init__(self, model_updater, planner, shortcut_open=False, k=10, n_episodes=300,
+                 shortcut_episode=100, seed=DEFAULT_SEED):
         self.model_updater, self.planner, self.seed = model_updater, planner, seed
         self.k, self.n_episodes, self.shortcut_episode = k, n_episodes, shortcut_episode
         self.labels = ["Q-learning", f"Dyna-Q (k = {k})"]
-        self.toggle = widgets.ToggleButton(False, description="Open the shortcut",
+        self.toggle = widgets.ToggleButton(shortcut_open, description="Open the shortcut",
                                            icon="unlock", button_style="warning",
                                            layout=widgets.Layout(width="auto", min_width="190px"),
                                            tooltip=f"Open the shortcut at episode {shortcut_episode}")
         self.toggle.observe(self._toggled, names="value")
-        self.status = widgets.HTML(
-            f"The shortcut (up from state 64) is closed. Switch it on to run Q-learning and "
-            f"Dyna-Q for {n_episodes} episodes with the shortcut opening at episode "
-            f"{shortcut_episode} (a few seconds the first time).")
+        self.status = widgets.HTML()
         self.output = widgets.Output()
         self.results = {}           # shortcut open (bool) -> steps, shape (2, n_episodes)
         self.last_figure = None
         self.last_error = None
         super().__init__([widgets.HBox([self.toggle, self.status]), self.output])
+        self.show(shortcut_open)
 
     def steps(self, shortcut_open):
         """Steps per episode of both agents, shape (2, n_episodes), computed once.
@@ -491,9 +514,24 @@ class ShortcutReplay(widgets.VBox):
         late = slice(self.n_episodes - 50, None)
         self.status.value = (
             ("Shortcut <b>open</b> from episode " f"{self.shortcut_episode}" if shortcut_open
-             else "Shortcut <b>closed</b>") +
+             else "Shortcut (up from state 64) <b>closed</b>") +
             f". Mean steps over the last 50 episodes: {self.labels[0]} "
-            f"{steps[0, late].mean():.1f}, {self.labels[1]} {steps[1, late].mean():.1f}.")
+            f"{steps[0, late].mean():.1f}, {self.labels[1]} {steps[1, late].mean():.1f}. "
+            "Flip the switch to compare (a few seconds the first time).")
+
+    def fallback_settings(self):
+        """What the plot shows (which world, or the error) and the call for the other."""
+        shortcut_open = self.toggle.value
+        world = (f"the shortcut opening at episode {self.shortcut_episode}" if shortcut_open
+                 else "the shortcut staying closed")
+        shown = (f"The plot shows the steps per episode of {self.labels[0]} and "
+                 f"{self.labels[1]} over {self.n_episodes} episodes, {world}."
+                 if self.last_error is None else
+                 f"Its run stopped with {type(self.last_error).__name__}: {self.last_error}.")
+        call = (f"shortcut_replay({function_name(self.model_updater)}, "
+                f"{function_name(self.planner)}, shortcut_open={shortcut_open}, k={self.k}, "
+                f"n_episodes={self.n_episodes}, shortcut_episode={self.shortcut_episode})")
+        return shown, call
 
 
 def planning_explorer(model_updater, planner, **options):
@@ -501,11 +539,10 @@ def planning_explorer(model_updater, planner, **options):
     button: each run trains a fresh agent on Quentin's World (same seed every time, so
     only your settings change the result) and redraws the performance plots.
 
-    Returns the widget; its parts are `.sliders` (a dict), `.run_button`, `.status`,
-    `.output` and `.last_result` (a `LearningRun`). Creating it runs nothing (in the notebook
-    the run just above it has shown these plots for k = 10, and a failing function has
-    raised there); `run_now=True` runs once at once. Other options:
-    `seed`, `k`, `epsilon`, `alpha`, `n_episodes`.
+    Returns the widget, which has already run once with its settings; its parts are
+    `.sliders` (a dict), `.run_button`, `.status`, `.output` and `.last_result` (a
+    `LearningRun`). Options: `k` (10), `epsilon` (0.05), `alpha` (0.5), `n_episodes`
+    (100), `seed`.
     """
     return PlanningExplorer(model_updater, planner, **options)
 
@@ -518,7 +555,8 @@ def planning_stepper(model_updater, planner, **options):
 
     Returns the widget; its parts are `.plan_button`, `.reset_button`, `.real_steps`,
     `.text`, `.output`, `.model`, `.value` and `.last_step` (a `PlanningStep`).
-    Options: `n_real_steps` (30), `seed`, `params`.
+    Options: `n_real_steps` (30), `n_updates` (planning updates made at once, 0), `seed`,
+    `params`.
     """
     return PlanningStepper(model_updater, planner, **options)
 
@@ -528,9 +566,10 @@ def shortcut_replay(model_updater, planner, **options):
     opening mid-run and their steps per episode are plotted with the opening marked;
     off, the same agents in the world whose shortcut stays closed. Results are cached.
 
-    Returns the widget; its parts are `.toggle`, `.status`, `.output`, `.results` (steps
-    per episode by shortcut state) and `.last_figure`. Nothing runs until the switch is
-    used. Options: `k` (10), `n_episodes` (300), `shortcut_episode` (100), `seed`.
+    Returns the widget, showing the world given by `shortcut_open` (False: closed); its
+    parts are `.toggle`, `.status`, `.output`, `.results` (steps per episode by shortcut
+    state) and `.last_figure`. Other options: `k` (10), `n_episodes` (300),
+    `shortcut_episode` (100), `seed`.
     """
     return ShortcutReplay(model_updater, planner, **options)
 

@@ -41,3 +41,8 @@ def filled_notebook(tmp_path_factory):
     folder = tmp_path_factory.mktemp("filled") / "notebooks"
     shutil.copytree(ROOT / "notebooks", folder)
     return functools.cache(lambda name: run_filled_notebook(name, folder))
+
+
+def pytest_report_header():
+    import ipywidgets
+    return f"ipywidgets {ipywidgets.__version__}"

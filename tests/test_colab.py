@@ -1,120 +1,193 @@
-"""A fresh Google Colab runtime, simulated as closely as this machine allows: a new
-virtual environment that holds only what Colab ships (numpy, scipy, matplotlib, tqdm,
-ipywidgets, ipykernel and what they need), plus otter-grader standing in for the
-setup cell's download. Each student notebook, alone in a folder and with the reference
-answers pasted in, runs its setup cell against a locally built wheel of the student
-release (pip is kept offline): every cell runs and every public check passes.
+"""Google Colab as students get it, simulated offline (tests/colab_runtime.py): Python 3.12
+with Colab's own versions (ipywidgets 7.7.1, imported when the kernel starts; IPython 7.34;
+ipykernel 6.17; numpy 2.0.2; tests/data/colab/preinstalled.txt says where they come from).
+
+Each student notebook, with the reference answers pasted in, runs in a fresh copy of that
+runtime, its setup cell installing the student release's package from a local wheel and
+Otter from the cache: the setup cell prints nothing and replaces none of Colab's packages,
+every public check passes, and every widget is displayed and then driven as a student
+would drive it. The widget unit tests run once more there, under ipywidgets 7.7.1.
 """
 
-import json
+import copy
 import re
 import subprocess
 import sys
+import tomllib
+from datetime import datetime
 from importlib import metadata
+from types import SimpleNamespace
 
+import nbformat
 import pytest
 from nbclient import NotebookClient
 from packaging.requirements import Requirement
 
 from autograder.course import NOTEBOOKS
 from autograder.submissions import fill_notebook, reference_sources
+from colab_runtime import (PREINSTALLED, SETUP_DOWNLOADS, build_base, canonical,
+                           fresh_runtime, installed, pins)
 from conftest import ROOT
+from helpers.widget_display import WIDGET_VIEW
 
-COLAB_PREINSTALLED = ["numpy", "scipy", "matplotlib", "ipywidgets", "ipykernel", "tqdm"]
-SETUP_DOWNLOADS = ["otter-grader"]  # installed by the setup cell on a real Colab
-
-
-def closure(names):
-    """The installed distributions `names` need, recursively, with requested extras."""
-    seen, todo = {}, [(name, frozenset()) for name in names]
-    while todo:
-        name, extras = todo.pop()
-        key = (name.lower().replace("_", "-"), extras)
-        if key in seen:
-            continue
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            continue
-        seen[key] = dist
-        for line in dist.requires or []:
-            requirement = Requirement(line)
-            wanted = requirement.marker is None or any(
-                requirement.marker.evaluate({"extra": extra}) for extra in extras | {""})
-            if wanted:
-                todo.append((requirement.name, frozenset(requirement.extras)))
-    return {dist.metadata["Name"]: dist for dist in seen.values()}.values()
-
-
-def link_distributions(dists, folder):
-    """Symlink the installed files of `dists` into `folder` (one entry per top level)."""
-    folder.mkdir()
-    for dist in dists:
-        for top in {str(f).split("/")[0] for f in dist.files or [] if not str(f).startswith("..")}:
-            source = dist.locate_file(top)
-            if source.exists() and not (folder / top).exists() and top != "__pycache__":
-                (folder / top).symlink_to(source)
+# What a student does with each widget, run in the cell after it (`_` is the widget).
+STUDENT_ACTIONS = {
+    "planning_explorer": 'widget.sliders["k"].value = 5\nwidget.run_button.click()\n'
+                         'assert widget.last_result.params["k"] == 5',
+    "planning_stepper": "widget.plan_button.click()\nwidget.plan_button.click()\n"
+                        "assert len(widget.history) == 2 and widget.last_step.problem is None",
+    "shortcut_replay": "widget.toggle.value = True\nassert set(widget.results) == {False, True}",
+}
+COURSE_PACKAGE = "dynaq-course-helpers"
 
 
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
-    base = tmp_path_factory.mktemp("colab")
-    release = base / "release"
+    """The student release's package as a wheel, and the base Colab environment."""
+    folder = tmp_path_factory.mktemp("colab")
+    release = folder / "release"
     subprocess.run([sys.executable, "-m", "autograder.release", str(release)], cwd=ROOT,
                    check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(base / "wheels"), str(release)], check=True,
+                    "-q", "-w", str(folder / "wheels"), str(release)], check=True,
                    capture_output=True)
-    [wheel] = (base / "wheels").glob("*.whl")
-    runtime = base / "runtime"
-    subprocess.run([sys.executable, "-m", "venv", str(runtime)], check=True)
-    python = runtime / "bin" / "python"
-    site = subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
-    link_distributions(closure(COLAB_PREINSTALLED + SETUP_DOWNLOADS), base / "preinstalled")
-    fake = base / "fake_colab" / "google" / "colab"
-    fake.mkdir(parents=True)
-    (fake.parent / "__init__.py").write_text("")
-    (fake / "__init__.py").write_text('"""Marks this runtime as Colab for the setup cell."""\n')
-    (runtime / site.split(str(runtime) + "/")[1] / "colab_runtime.pth").write_text(
-        f"{base / 'preinstalled'}\n{base / 'fake_colab'}\n")
-    kernels = base / "jupyter" / "kernels" / "colab"
-    kernels.mkdir(parents=True)
-    (kernels / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-c", "import google.colab; from ipykernel import kernelapp; "
-                 "kernelapp.launch_new_instance()", "-f", "{connection_file}"],
-        "display_name": "Simulated Colab", "language": "python",
-        "env": {"DYNAQ_COURSE_PACKAGE": str(wheel), "PIP_NO_INDEX": "1",
-                "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg"},
-    }))
-    return base, python
+    [wheel] = (folder / "wheels").glob("*.whl")
+    return SimpleNamespace(folder=folder, wheel=wheel, base=build_base(folder / "base"))
 
 
-def test_the_simulated_runtime_lacks_the_course_package(colab):
-    base, python = colab
-    probe = subprocess.run([python, "-c", "import helpers"], capture_output=True, text=True,
-                           cwd=base)
-    assert "No module named 'helpers'" in probe.stderr
-    assert subprocess.run([python, "-c", "import numpy, scipy, matplotlib, ipywidgets"],
-                          cwd=base).returncode == 0
+def run_in_fresh_runtime(colab, notebook, label, monkeypatch):
+    """Execute `notebook` in a new copy of the runtime, in a folder of its own (Colab's
+    /content); returns the runtime's folder and the notebook's folder."""
+    runtime = colab.folder / f"runtime_{label}"
+    monkeypatch.setenv("JUPYTER_PATH", str(fresh_runtime(colab.base, runtime, colab.wheel.as_uri())))
+    content = colab.folder / f"content_{label}"
+    content.mkdir()
+    NotebookClient(notebook, timeout=600, kernel_name="colab", allow_errors=True,
+                   resources={"metadata": {"path": str(content)}}).execute()
+    return runtime, content
+
+
+def text_of(cell):
+    return "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "")
+                   for output in cell.outputs)
+
+
+def errors(notebook):
+    return [(cell.source[:60], output.get("ename"), output.get("evalue"))
+            for cell in notebook.cells if cell.cell_type == "code"
+            for output in cell.outputs if output.output_type == "error"]
+
+
+def with_student_actions(notebook):
+    """`notebook` with a cell after each widget cell that uses the widget as a student
+    would, and a last cell that reports the ipywidgets the kernel has in memory."""
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        for function, action in STUDENT_ACTIONS.items():
+            if cell.cell_type == "code" and f"{function}(" in cell.source:
+                cells.append(nbformat.v4.new_code_cell(
+                    f"widget = _\n{action}\nassert widget.last_error is None\n"
+                    f"print('{function}: callbacks ran')"))
+    cells.append(nbformat.v4.new_code_cell("import ipywidgets\nprint(ipywidgets.__version__)"))
+    notebook.cells = cells
+    return notebook
+
+
+def setup_cells(notebook):
+    """The setup cell and the cell after it, which starts Otter."""
+    index = next(i for i, cell in enumerate(notebook.cells) if cell.source.startswith("# Setup:"))
+    return notebook.cells[index], notebook.cells[index + 1]
+
+
+def after_setup():
+    """`{name: version}` a runtime should hold after the setup cell: Colab's packages, the
+    course package and what tests/data/colab/setup_downloads.txt lists."""
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    return dict(pins(PREINSTALLED), **pins(SETUP_DOWNLOADS), **{COURSE_PACKAGE: version})
+
+
+def seconds_taken(cell):
+    """How long the kernel took to run `cell` (nbclient's timing metadata)."""
+    timing = cell.metadata["execution"]
+    start, end = (datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
+                  for key in ("iopub.execute_input", "shell.execute_reply"))
+    return (end - start).total_seconds()
+
+
+def test_the_runtime_has_colabs_versions_and_imports_ipywidgets_at_kernel_start(
+        colab, monkeypatch):
+    assert installed(colab.base) == pins(PREINSTALLED)
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import platform, sys\n"
+        "print(platform.python_version_tuple()[:2], 'ipywidgets' in sys.modules, "
+        "'google.colab' in sys.modules)\n"
+        "import importlib.util\nprint(importlib.util.find_spec('helpers'))\n%pip --version")])
+    run_in_fresh_runtime(colab, probe, "probe", monkeypatch)
+    lines = text_of(probe.cells[0]).splitlines()
+    assert lines[:2] == ["('3', '12') True True", "None"], "no course package before setup"
+    assert lines[2].startswith("pip 24.1.2 "), "Colab's %pip runs pip and adds no note"
+    assert len(lines) == 3
+
+
+def test_the_colab_extra_and_colabs_packages_cover_otters_requirements():
+    """The setup cell installs the `colab` extra, then Otter with --no-deps: with what
+    Colab has, that must be everything Otter requires except ipywidgets, and the extra
+    keeps Otter's version ranges. The Otter the cache holds is the course's."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extra = {canonical(Requirement(r).name): Requirement(r).specifier
+             for r in project["optional-dependencies"]["colab"]}
+    otter = {canonical(r.name): r.specifier
+             for r in map(Requirement, metadata.requires("otter-grader"))
+             if r.marker is None or r.marker.evaluate({"extra": ""})}
+    colab_has = set(pins(PREINSTALLED))
+    assert set(otter) - {"ipywidgets"} <= colab_has | set(extra)
+    assert not set(extra) & colab_has, "the extra must not replace a package Colab has"
+    assert all(extra[name] == otter[name] for name in extra)
+    downloads = pins(SETUP_DOWNLOADS)
+    assert f"otter-grader=={downloads['otter-grader']}" in project["optional-dependencies"]["course"]
+    assert set(extra) | {"otter-grader"} <= set(downloads)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_in_a_fresh_colab_runtime_and_passes_its_public_checks(colab, name,
                                                                             monkeypatch):
-    base, _ = colab
-    content = base / f"content_{name}"
-    content.mkdir()
-    notebook = fill_notebook(name, reference_sources())
-    monkeypatch.setenv("JUPYTER_PATH", str(base / "jupyter"))
-    NotebookClient(notebook, timeout=600, kernel_name="colab", allow_errors=True,
-                   resources={"metadata": {"path": str(content)}}).execute()
-    errors = [(cell.source[:60], output.get("ename")) for cell in notebook.cells
-              if cell.cell_type == "code" for output in cell.outputs
-              if output.output_type == "error"]
-    assert errors == []
-    assert sorted(p.name for p in (content / "tests").glob("*.py")), "setup cell installed the checks"
-    checks = ["\n".join(o.get("data", {}).get("text/plain", "") + o.get("text", "")
-                        for o in cell.outputs)
-              for cell in notebook.cells if cell.source.startswith("grader.check(")]
+    notebook = with_student_actions(fill_notebook(name, reference_sources()))
+    runtime, content = run_in_fresh_runtime(colab, notebook, name, monkeypatch)
+    assert errors(notebook) == []
+    setup, otter_cell = setup_cells(notebook)
+    assert setup.outputs == [] and otter_cell.outputs == [], \
+        "the setup cell and `grader = otter.Notebook()` print nothing (README, For students)"
+    assert sorted(p.name for p in (content / "tests").glob("*.py")), "the checks are in place"
+    assert installed(runtime) == after_setup(), \
+        "the setup cell adds the course package and Otter and replaces nothing of Colab's"
+    assert text_of(notebook.cells[-1]).strip() == "7.7.1", "the kernel kept Colab's ipywidgets"
+
+    checks = [text_of(cell) for cell in notebook.cells if cell.source.startswith("grader.check(")]
     assert checks and all("All test cases passed" in report for report in checks), checks
+    for cell in notebook.cells:
+        if "callbacks ran" in cell.source:
+            assert text_of(cell).endswith("callbacks ran\n"), cell.source
+        if cell.source.startswith("from helpers.widgets import"):
+            [shown] = [o for o in cell.outputs if o.output_type in ("display_data", "execute_result")]
+            assert set(shown.data) == {WIDGET_VIEW, "text/html", "text/plain"}
+            assert re.search(r'<img src="data:image/png;base64,', shown.data["text/html"])
+
+
+def test_running_the_setup_cell_again_takes_seconds_and_changes_nothing(colab, monkeypatch):
+    notebook = fill_notebook(NOTEBOOKS[0], reference_sources())
+    setup, _ = setup_cells(notebook)
+    notebook.cells = [setup, copy.deepcopy(setup)]
+    runtime, _ = run_in_fresh_runtime(colab, notebook, "setup_twice", monkeypatch)
+    assert [cell.outputs for cell in notebook.cells] == [[], []]
+    assert installed(runtime) == after_setup()
+    assert seconds_taken(notebook.cells[1]) < 10, "the second run installs nothing"
+
+
+def test_widget_callbacks_pass_under_colabs_ipywidgets_7(colab):
+    result = subprocess.run([colab.base / "bin" / "python", "-m", "pytest", "-p",
+                             "no:cacheprovider", "tests/test_widgets.py"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert "ipywidgets 7.7.1" in result.stdout, result.stdout[:2000]
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert re.search(r"\b\d+ passed\b", result.stdout) and " failed" not in result.stdout

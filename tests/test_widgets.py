@@ -1,14 +1,21 @@
 """The notebook widgets, driven from Python as a student drives them with the mouse:
-change a slider, click a button, flip a switch, and check what the callbacks did."""
+change a slider, click a button, flip a switch, and check what the callbacks did; what
+they display (the widget and its static fallback); and the experiments' progress bars.
+
+These tests run under the project's ipywidgets 8 and again, in tests/test_colab.py,
+under Colab's ipywidgets 7.7.1 (the report header names the version).
+"""
 
 import base64
+import html
+import re
 
 import ipywidgets
 import numpy as np
 import pytest
 
-from helpers import widgets
-from helpers.experiments import default_params
+from helpers import widget_display, widgets
+from helpers.experiments import default_params, run_planning_sweep, run_shortcut_experiment
 from helpers.widgets import (changed_entries, describe_step, observed_pairs, plan_one_step,
                              planning_explorer, planning_stepper, shortcut_replay)
 
@@ -28,11 +35,10 @@ def test_explorer_runs_with_the_slider_values_and_redraws(reference):
     assert set(explorer.sliders) == {"k", "epsilon", "alpha", "episodes"}
     limits = {name: (s.min, s.max) for name, s in explorer.sliders.items()}
     assert limits == {"k": (0, 50), "epsilon": (0, 0.5), "alpha": (0.05, 1), "episodes": (10, 500)}
-    assert explorer.n_runs == 0 and explorer.output.outputs == (), "nothing runs at creation"
-    assert "press <b>Run</b>" in explorer.status.value
-    explorer.run_button.click()
-    assert explorer.n_runs == 1 and explorer.last_result.n_episodes == 100
+    assert explorer.n_runs == 1, "the default settings run at creation"
+    assert explorer.last_result.n_episodes == 100
     assert explorer.last_result.params == default_params(k=10)
+    assert "press <b>Run</b>" in explorer.status.value
     before = shown_png(explorer)
 
     explorer.sliders["k"].value = 5
@@ -40,6 +46,7 @@ def test_explorer_runs_with_the_slider_values_and_redraws(reference):
     explorer.sliders["alpha"].value = 0.25
     explorer.sliders["episodes"].value = 60
     assert explorer.n_runs == 1, "moving a slider must not start a run"
+    assert shown_png(explorer) == before
     explorer.run_button.click()
 
     result = explorer.last_result
@@ -67,7 +74,7 @@ def test_explorer_shows_a_students_error_instead_of_raising(reference):
     def unfinished(model, value, params):
         raise NotImplementedError("Student exercise: implement Dyna-Q planning")
 
-    explorer = planning_explorer(reference.model_update, unfinished, run_now=True)
+    explorer = planning_explorer(reference.model_update, unfinished)
     assert isinstance(explorer.last_error, NotImplementedError)
     assert "NotImplementedError" in explorer.status.value and "Student exercise" in explorer.status.value
     assert not explorer.run_button.disabled
@@ -152,8 +159,10 @@ def test_plan_one_step_names_planner_bugs():
 
 def test_shortcut_toggle_runs_once_per_setting_and_marks_the_opening(reference):
     replay = shortcut_replay(reference.model_update, reference.planning)
-    assert replay.results == {} and replay.output.outputs == (), "nothing runs at creation"
+    assert list(replay.results) == [False], "the closed world is shown at creation"
+    closed_png = shown_png(replay)
     assert replay.toggle.description == "Open the shortcut"
+    assert "<b>closed</b>" in replay.status.value
 
     replay.toggle.value = True
     opened = replay.results[True]
@@ -171,7 +180,7 @@ def test_shortcut_toggle_runs_once_per_setting_and_marks_the_opening(reference):
     # same seed for each agent: identical until the opening, then the open world is shorter
     np.testing.assert_array_equal(opened[:, :100], closed[:, :100])
     assert opened[:, -50:].mean() < closed[:, -50:].mean()
-    assert shown_png(replay) != open_png
+    assert shown_png(replay) != open_png and shown_png(replay) == closed_png
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("a cached result was computed again")
@@ -193,3 +202,83 @@ def test_creating_the_widgets_is_quick_and_needs_no_input(reference, monkeypatch
 
 def test_module_documents_headless_and_graded_runs():
     assert "otter_ignore" in widgets.__doc__ and "nbclient" in widgets.__doc__
+
+
+def displayed_bundles(widget, monkeypatch):
+    """What IPython sends when it displays `widget` (ipywidgets 7 calls
+    `_ipython_display_`, 8 reads `_repr_mimebundle_`): the bundles, via both routes."""
+    sent = []
+    monkeypatch.setattr(widget_display, "display", lambda data, raw: sent.append(data))
+    widget._ipython_display_()
+    return sent + [widget._repr_mimebundle_()]
+
+
+def fallback_picture(bundle):
+    """The PNG bytes inside the fallback HTML of a display bundle."""
+    (encoded,) = re.findall(r'<img src="data:image/png;base64,([^"]+)">', bundle["text/html"])
+    return base64.b64decode(encoded)
+
+
+@pytest.mark.parametrize("make, act, shown", [
+    (planning_explorer, lambda w: w.run_button.click(),
+     "The plots are for k = 10, ε = 0.05, α = 0.50 and 100 episodes."),
+    (planning_stepper, lambda w: [w.plan_button.click() for _ in range(2)],
+     "The picture shows the model after 30 random real steps and 2 planning updates."),
+    (shortcut_replay, lambda w: setattr(w.toggle, "value", True),
+     "The plot shows the steps per episode of Q-learning and Dyna-Q (k = 10) over 300 "
+     "episodes, the shortcut opening at episode 100."),
+])
+def test_a_widget_displays_its_picture_and_the_call_for_other_values_as_a_fallback(
+        reference, monkeypatch, make, act, shown):
+    widget = make(reference.model_update, reference.planning)
+    act(widget)
+    bundles = displayed_bundles(widget, monkeypatch)
+    assert len(bundles) == 2 and bundles[0] == bundles[1]
+    bundle = bundles[0]
+    assert bundle[widget_display.WIDGET_VIEW]["model_id"] == widget.model_id
+    assert fallback_picture(bundle) == shown_png(widget), "the fallback shows the widget's picture"
+    text, call = bundle["text/plain"].rsplit("\n", 1)
+    assert "an interactive widget, which this page cannot show" in text and shown in text
+    assert html.escape(call) in bundle["text/html"]
+    rerun = eval(call, {make.__name__: make, "dyna_q_model_update": reference.model_update,
+                        "dyna_q_planning": reference.planning})
+    assert shown_png(rerun) == shown_png(widget), "the call shows the same picture again"
+
+
+def test_the_fallback_call_runs_other_values_and_names_a_failure(reference):
+    explorer = planning_explorer(reference.model_update, reference.planning, k=0, n_episodes=50,
+                                 alpha=0.25)
+    _, call = explorer.fallback_settings()
+    assert call == ("planning_explorer(dyna_q_model_update, dyna_q_planning, k=0, "
+                    "epsilon=0.05, alpha=0.25, n_episodes=50)")
+
+    def unfinished(model, value, params):
+        raise NotImplementedError("Student exercise: implement Dyna-Q planning")
+
+    shown, _ = planning_explorer(reference.model_update, unfinished).fallback_settings()
+    assert shown == ("Its run stopped with NotImplementedError: Student exercise: implement "
+                     "Dyna-Q planning.")
+
+
+def test_experiment_progress_bars_are_notebook_widgets(reference, monkeypatch):
+    """In a notebook `tqdm.auto` gives tqdm's widget bar (an HBox holding a
+    FloatProgress), which must work with the installed ipywidgets."""
+    from tqdm import notebook
+
+    bars = []
+
+    class Recorded(notebook.tqdm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            bars.append(self)
+
+    monkeypatch.setattr("tqdm.auto.tqdm", Recorded)
+    run_planning_sweep(reference.model_update, reference.planning, planning_steps=(0, 1),
+                       n_experiments=2, n_episodes=3)
+    run_shortcut_experiment(reference.model_update, reference.planning, n_episodes=4,
+                            shortcut_episode=2)
+    assert [bar.desc for bar in bars] == ["planning sweep", "shortcut experiment"]
+    for bar, total in zip(bars, (4, 2)):
+        assert isinstance(bar.container, ipywidgets.HBox)
+        progress = [w for w in bar.container.children if isinstance(w, ipywidgets.FloatProgress)]
+        assert len(progress) == 1 and progress[0].value == progress[0].max == total
