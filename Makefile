@@ -7,12 +7,16 @@ SUBMISSIONS ?= examples/submissions
 OUT ?= gradebook
 JOBS ?=
 TIMEOUT ?=
+UNSAFE ?=
 CHROMIUM := /usr/bin/chromium
+BWRAP := /usr/bin/bwrap
 
 .PHONY: all course grade test release bench nbgrader clean
 
-## make: set up, build the course, grade the bundled example submissions
+## make: set up, build the course, grade the bundled example submissions (isolated when
+## bubblewrap can be installed; the course's own examples are graded in any case)
 all: course
+	-$(MAKE) --no-print-directory $(BWRAP)
 	$(MAKE) grade SUBMISSIONS=examples/submissions OUT=gradebook
 
 $(READY): pyproject.toml
@@ -24,20 +28,25 @@ $(READY): pyproject.toml
 course: $(READY)
 	$(PY) -m autograder.build
 
-## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s]
+## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s] [UNSAFE=1]
+## each submission runs isolated (bubblewrap); UNSAFE=1 grades without isolation
 grade: $(READY)
-	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(UNSAFE)),--unsafe)
 
 ## make release [OUT=<dir>]: what students get (notebooks, public tests, helpers), nothing else
 release: $(READY)
 	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release)
 
-## make test: the whole test suite (the browser test needs Debian's Chromium)
-test: $(READY) | $(CHROMIUM)
+## make test: the whole test suite (the browser test needs Debian's Chromium, the grading
+## tests bubblewrap)
+test: $(READY) | $(CHROMIUM) $(BWRAP)
 	$(PY) -m pytest
 
 $(CHROMIUM):
 	apt-get update -qq && apt-get install -y -qq chromium
+
+$(BWRAP):
+	apt-get update -qq && apt-get install -y -qq bubblewrap
 
 ## make nbgrader: an nbgrader course directory (nbgrader_course/) from the masters
 nbgrader: $(READY)
