@@ -126,6 +126,16 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
     return outcomes, rows
 
 
+def isolation_for(submissions_dir, unsafe):
+    """The isolation to grade `submissions_dir` in: none when `unsafe`; else bubblewrap
+    or, for the course's own examples only, none where bubblewrap cannot be had. Raises
+    IsolationUnavailable otherwise."""
+    examples = pathlib.Path(submissions_dir).resolve() == EXAMPLES
+    return isolation_module.choose(
+        "UNSAFE=1 asked for none" if unsafe else None,
+        "grading the course's own example submissions anyway" if examples else None)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("submissions")
@@ -137,14 +147,11 @@ def main(argv=None):
     parser.add_argument("--unsafe", action="store_true",
                         help="grade without isolation: student code runs with your rights")
     args = parser.parse_args(argv)
-    examples = pathlib.Path(args.submissions).resolve() == EXAMPLES
     try:
-        isolation = isolation_module.choose(
-            "UNSAFE=1 asked for none" if args.unsafe else None,
-            "grading the course's own example submissions anyway" if examples else None)
+        isolation = isolation_for(args.submissions, args.unsafe)
     except isolation_module.IsolationUnavailable as why:
         sys.exit(isolation_module.refusal(
-            why, f"make grade SUBMISSIONS={args.submissions} OUT={args.out} UNSAFE=1"))
+            why, f"make grade SUBMISSIONS={args.submissions} OUT={args.out} UNSAFE=1 (or --unsafe)"))
     print(isolation.summary, flush=True)
     try:
         outcomes, rows = grade_batch(args.submissions, args.out, isolation, jobs=args.jobs,

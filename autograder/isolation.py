@@ -210,9 +210,9 @@ def _probe(isolation):
 def _runtime_paths(*programs):
     """The host paths the student's Python needs (outermost only): the system's, the
     interpreter's prefixes, the `helpers` package and the sandbox programs."""
-    helpers = importlib.util.find_spec("helpers")
-    paths = [*SYSTEM_PATHS, sys.base_prefix, sys.prefix, *helpers.submodule_search_locations,
-             *(p for p in programs if p)]
+    helpers = importlib.util.find_spec("helpers")  # None if missing: the probe says so
+    paths = [*SYSTEM_PATHS, sys.base_prefix, sys.prefix,
+             *(helpers.submodule_search_locations if helpers else ()), *(p for p in programs if p)]
     paths = sorted({os.path.abspath(p) for p in paths if os.path.lexists(p)})
     return tuple(p for p in paths
                  if not any(p.startswith(q.rstrip("/") + "/") for q in paths if q != p))

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 
-from autograder import nbgrader_course
+from autograder import isolation, nbgrader_course
 from autograder.grade import grade_batch
 from autograder.masters import BONUS_NOTEBOOKS, NOTEBOOKS, questions
 from autograder.submissions import fill_notebook, reference_sources, write_submission
@@ -105,7 +105,7 @@ def grade_with_otter(folder, out):
         write_submission(folder, student, name, {**reference_sources(), **functions})
     (folder / TRUNCATED[0]).mkdir()
     (folder / TRUNCATED[0] / f"{TRUNCATED[1]}.ipynb").write_text('{"cells": [  (a truncated upload)')
-    return grade_batch(folder, out, jobs=1, progress=False)[1]
+    return grade_batch(folder, out, isolation.bubblewrap(), jobs=1, progress=False)[1]
 
 
 @pytest.fixture(scope="module")

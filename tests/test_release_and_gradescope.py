@@ -1,5 +1,6 @@
 """The student release holds only what students get; the autograder zips run as
-Gradescope runs them and agree with `make grade`."""
+Gradescope runs them, isolate the submission as `make grade` does where they can (and
+say which isolation they had), and agree with `make grade`."""
 
 import json
 import subprocess
@@ -51,17 +52,17 @@ def test_release_builds_an_installable_helpers_wheel(release, tmp_path):
     assert not [n for n in names if n.startswith(("autograder", "tests", "benchmarks"))]
 
 
-def gradescope_run(zip_path, submission, folder):
+def gradescope_run(zip_path, submission, folder, path="/usr/bin:/bin"):
     """Unpack the zip as Gradescope does (/autograder/source, submission, results) and run
-    its own entry point `run_otter.py` with this environment (setup.sh is skipped: it
-    installs the image and needs the network)."""
+    its own entry point `run_otter.py` with this environment and `path` as PATH (setup.sh
+    is skipped: it installs the image and needs the network)."""
     for sub in ("source", "submission", "results"):
         (folder / sub).mkdir(parents=True)
     zipfile.ZipFile(zip_path).extractall(folder / "source")
     (folder / "submission" / submission.name).write_bytes(submission.read_bytes())
     (folder / "submission_metadata.json").write_text("{}")
     subprocess.run([sys.executable, str(folder / "source" / "run_otter.py"), str(folder)],
-                   check=True, capture_output=True, cwd=folder, env={"PATH": "/usr/bin:/bin"})
+                   check=True, capture_output=True, cwd=folder, env={"PATH": path})
     return json.loads((folder / "results" / "results.json").read_text())
 
 
@@ -71,6 +72,7 @@ def test_gradescope_results_agree_with_make_grade(tmp_path, student, name):
     submission = ROOT / "examples" / "submissions" / student / f"{name}.ipynb"
     results = gradescope_run(ROOT / "autograder" / "zips" / f"{name}.zip", submission,
                              tmp_path / "autograder")
+    assert "\nisolation: bubblewrap" in results["output"]
     batch = tmp_path / "batch" / student / submission.name
     batch.parent.mkdir(parents=True)
     batch.write_bytes(submission.read_bytes())
@@ -96,9 +98,21 @@ def test_gradescope_shows_a_plain_reason_for_an_unreadable_upload(tmp_path):
     assert results["score"] == 0 and "invalid notebook" in results["output"]
 
 
+def test_gradescope_without_bubblewrap_relies_on_its_container_and_says_so(tmp_path):
+    upload = tmp_path / "upload" / "01_model_update.ipynb"
+    upload.parent.mkdir()
+    upload.write_bytes((ROOT / "examples" / "submissions" / "alice" / upload.name).read_bytes())
+    results = gradescope_run(ROOT / "autograder" / "zips" / "01_model_update.zip", upload,
+                             tmp_path / "autograder", path=str(tmp_path / "no-programs-here"))
+    assert results["output"].endswith("isolation: none (bubblewrap (bwrap) is not installed; "
+                                      "Gradescope's container isolates this run)")
+    assert sum(t["score"] for t in results["tests"]) == sum(t["max_score"] for t in results["tests"])
+
+
 def test_zip_installs_the_helpers_and_runs_the_course_grader():
     archive = zipfile.ZipFile(ROOT / "autograder" / "zips" / "02_planning.zip")
     environment = archive.read("environment.yml").decode()
     assert "/autograder/source/files/helpers_package" in environment
     assert "numpy==" in environment
     assert "autograder.gradescope" in archive.read("run_otter.py").decode()
+    assert "apt-get install -y bubblewrap" in archive.read("setup.sh").decode()
