@@ -16,7 +16,7 @@ BWRAP := /usr/bin/bwrap
 ## make: set up, build the course, grade the bundled example submissions (isolated when
 ## bubblewrap can be installed; the course's own examples are graded in any case)
 all: course
-	-$(MAKE) --no-print-directory $(BWRAP)
+	-@$(MAKE) -s --no-print-directory $(BWRAP)
 	$(MAKE) grade SUBMISSIONS=examples/submissions OUT=gradebook
 
 $(READY): pyproject.toml

@@ -5,16 +5,19 @@ Each submission's Python process runs in a sandbox of its own, built by two bubb
 (`bwrap`) calls:
 
 1. the view: a mount namespace holding only what the student's Python needs, read-only
-   (the system's `/usr` and its `/bin`, `/lib` links, the interpreter's prefixes, the
-   `helpers` package, the dynamic linker's cache) and the grader's staging folder (the
-   notebook and the worker) read-only at /grading. Nothing else of the machine is there:
-   not the project, the submissions, the gradebook folder or any home folder. This call
-   runs as the grader's user, who can read the runtime; when that user is root it then
-   hands over to the `nobody` account with `setpriv` (the kernel does not enforce
-   RLIMIT_NPROC for root, so a fork bomb could not be stopped otherwise);
+   (the system's `/usr` and its `/bin`, `/lib` links, the dynamic linker's cache, the
+   font configuration, the interpreter's prefixes, the `helpers` package) and the
+   grader's staging folder (the notebook and the worker) read-only at /grading. Nothing
+   else of the machine is there: not the project, the submissions, the gradebook folder
+   or any home folder. This call runs as the grader's user, who can read the runtime;
+   when that user is root it then hands over to the `nobody` account with `setpriv`
+   (the kernel does not enforce RLIMIT_NPROC for root, so a fork bomb could not be
+   stopped otherwise). It has a PID namespace of its own that dies with the grader,
+   taking everything in it along (a change of user clears the parent-death signal that
+   would otherwise stop the jail);
 2. the jail: new user, PID, network, IPC, UTS and cgroup namespaces (no further user
    namespaces), a new session, a size-capped writable scratch folder at /tmp, its own
-   /proc; it dies with the grader.
+   /proc and /dev (read-only).
 
 The worker then limits itself (`limits`) before any student code runs: memory, CPU time,
 file size, open files and, inside the jail, processes. The process count is counted per
