@@ -8,6 +8,7 @@ SOLUTIONS ?=
 OUT ?= gradebook
 JOBS ?=
 TIMEOUT ?=
+UNSAFE ?=
 CHROMIUM := /usr/bin/chromium
 # The simulated Colab runtime (tests/test_colab.py): its wheels, downloaded once into .colab/
 COLAB := .colab
@@ -15,11 +16,14 @@ COLAB_LISTS := tests/data/colab/preinstalled.txt tests/data/colab/setup_download
 # Colab runs Python 3.12: python3.12 on the PATH, else one installed with pyenv
 PYTHON_COLAB ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12; \
 	do $$p -c 'import sys; print(sys.executable)' 2>/dev/null && break; done)
+BWRAP := /usr/bin/bwrap
 
 .PHONY: all course grade test release bench nbgrader clean
 
-## make: set up, build the course, grade the bundled example submissions
+## make: set up, build the course, grade the bundled example submissions (isolated when
+## bubblewrap can be installed; the course's own examples are graded in any case)
 all: course
+	-@$(MAKE) -s --no-print-directory $(BWRAP)
 	$(MAKE) grade SUBMISSIONS=examples/submissions OUT=gradebook
 
 $(READY): pyproject.toml
@@ -31,18 +35,19 @@ $(READY): pyproject.toml
 course: $(READY)
 	$(PY) -m autograder.build
 
-## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s]
+## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s] [UNSAFE=1]
+## each submission runs isolated (bubblewrap); UNSAFE=1 grades without isolation
 grade: $(READY)
-	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(UNSAFE)),--unsafe)
 
 ## make release [OUT=<dir>] [SOLUTIONS=<notebook>,...]: what students get (notebooks, public
 ## tests, helpers), plus the reference solutions of the notebooks named, nothing else
 release: $(READY)
 	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(SOLUTIONS),--solutions $(SOLUTIONS))
 
-## make test: the whole test suite (the browser test needs Debian's Chromium, the Colab
-## test Python 3.12 and the wheels of Colab's packages)
-test: $(READY) $(COLAB)/.ready | $(CHROMIUM)
+## make test: the whole test suite (the browser test needs Debian's Chromium, the grading
+## tests bubblewrap, the Colab test Python 3.12 and the wheels of Colab's packages)
+test: $(READY) $(COLAB)/.ready | $(CHROMIUM) $(BWRAP)
 	$(PY) -m pytest
 
 $(COLAB)/.ready: $(COLAB_LISTS)
@@ -54,6 +59,9 @@ $(COLAB)/.ready: $(COLAB_LISTS)
 
 $(CHROMIUM):
 	apt-get update -qq && apt-get install -y -qq chromium
+
+$(BWRAP):
+	apt-get update -qq && apt-get install -y -qq bubblewrap
 
 ## make nbgrader: an nbgrader course directory (nbgrader_course/) from the masters
 nbgrader: $(READY)

@@ -25,7 +25,7 @@ from .submissions import write_examples
 
 # The grader that runs inside the zip on Gradescope: the same code as `make grade`.
 GRADER_MODULES = ("grade_one.py", "results.py", "sandbox.py", "sandbox_worker.py", "wire.py",
-                  "gradescope.py")
+                  "isolation.py", "gradescope.py")
 RUNNER = '''"""Runs this course's sandboxed grader (files/autograder/gradescope.py)."""
 import os
 import sys
@@ -36,6 +36,9 @@ from autograder.gradescope import main
 if __name__ == "__main__":
     main(*sys.argv[1:])
 '''
+# Appended to Otter's setup.sh: the grader isolates each submission with bubblewrap where
+# the container allows user namespaces (autograder/gradescope.py says which it got).
+SETUP_BUBBLEWRAP = "\n# isolation of the student's process (autograder/isolation.py)\napt-get install -y bubblewrap\n"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _EXECUTABLE = {"run_autograder", "setup.sh"}
 
@@ -80,12 +83,22 @@ def assign(name, workdir):
     return out
 
 
+def course_member(filename, data):
+    """A zip member as this course ships it: its grader as the entry point `run_otter.py`,
+    and a setup.sh that also installs bubblewrap."""
+    if filename == "run_otter.py":
+        return RUNNER.encode()
+    if filename == "setup.sh":
+        return data + SETUP_BUBBLEWRAP.encode()
+    return data
+
+
 def write_reproducible_zip(source_zip, target):
     """Rewrite `source_zip` at `target` with sorted entries, fixed times and modes, and
-    this course's grader as the entry point `run_otter.py`."""
+    this course's members (`course_member`)."""
     with zipfile.ZipFile(source_zip) as zin:
-        members = sorted((i.filename, RUNNER.encode() if i.filename == "run_otter.py"
-                          else zin.read(i)) for i in zin.infolist() if not i.is_dir())
+        members = sorted((i.filename, course_member(i.filename, zin.read(i)))
+                         for i in zin.infolist() if not i.is_dir())
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for filename, data in members:

@@ -1,11 +1,14 @@
 """Grade a folder of submissions into a gradebook.
 
-`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade]` grades
-every `SUBMISSIONS/<student>/<notebook>.ipynb` against `autograder/zips/<notebook>.zip`,
-in parallel; each submission runs in its own sandboxed process and temporary folder
-with time, memory and output limits (see `autograder.sandbox`). It writes
-`OUT/gradebook.csv` (one row per question) and `OUT/feedback/<student>/<notebook>.md`.
-Finished submissions are remembered in `OUT/results/`, so an interrupted run resumes.
+`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade] [--unsafe]`
+grades every `SUBMISSIONS/<student>/<notebook>.ipynb` against
+`autograder/zips/<notebook>.zip`, in parallel; each submission runs in its own sandboxed
+process with time, resource and output limits (see `autograder.sandbox`), isolated from
+the machine (see `autograder.isolation`). Without isolation it refuses to grade, unless
+given `--unsafe` or the folder is the course's own examples. It prints the isolation it
+got and writes it to `OUT/isolation.txt`, then writes `OUT/gradebook.csv` (one row per
+question) and `OUT/feedback/<student>/<notebook>.md`. Finished submissions are remembered
+in `OUT/results/`, so an interrupted run resumes.
 """
 
 import argparse
@@ -13,17 +16,20 @@ import hashlib
 import json
 import os
 import pathlib
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from tqdm import tqdm
 
 from . import grade_one, gradebook
+from . import isolation as isolation_module
 from .course import NOTEBOOKS
 from .masters import ROOT, questions
 from .results import Outcome, Status, not_graded
 
 ZIPS = ROOT / "autograder" / "zips"
+EXAMPLES = ROOT / "examples" / "submissions"  # written by `make course`: the course's own
 DEFAULT_TIMEOUT = 300
 
 
@@ -38,20 +44,22 @@ def find_submissions(folder):
     return found
 
 
-def fingerprint(content, zip_path):
-    """What a cached result depends on: the submission's and the autograder's bytes."""
+def fingerprint(content, zip_path, isolation):
+    """What a cached result depends on: the submission's and the autograder's bytes, and
+    the isolation it was graded in."""
     digest = hashlib.sha256(content)
     digest.update(pathlib.Path(zip_path).read_bytes())
+    digest.update(isolation.summary.encode())
     return digest.hexdigest()
 
 
-def grade_safely(zip_path, filename, content, timeout):
+def grade_safely(zip_path, filename, content, timeout, isolation):
     """Grade one submission (its bytes, read when the batch started); never raises."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         copy = pathlib.Path(tmp) / filename
         copy.write_bytes(content)
         try:
-            return grade_one.grade(str(zip_path), str(copy), timeout)
+            return grade_one.grade(str(zip_path), str(copy), timeout, isolation)
         except Exception as error:  # a fault of the grader: report it, grade the rest
             return not_graded(Status.GRADER_ERROR,
                               f"grading error: {type(error).__name__}: {error}"[:300])
@@ -66,13 +74,18 @@ def cached_outcome(path, key):
         return None
 
 
-def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, regrade=False,
-                progress=True):
-    """Grade every submission and write the gradebook; return the outcomes by
-    (student, notebook) and the gradebook's rows."""
+def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_TIMEOUT,
+                regrade=False, progress=True):
+    """Grade every submission, each contained by `isolation`, and write the gradebook;
+    return the outcomes by (student, notebook) and the gradebook's rows."""
     out_dir = pathlib.Path(out_dir)
+    for folder in (submissions_dir, out_dir, ROOT):
+        if isolation.exposes(folder):
+            raise ValueError(f"{folder} lies inside what student code may read "
+                             f"({', '.join(isolation.exposed)}): move it elsewhere")
     cache = out_dir / "results"
     cache.mkdir(parents=True, exist_ok=True)
+    gradebook.write_atomically(out_dir / "isolation.txt", isolation.summary + "\n")
     found = find_submissions(submissions_dir)
     outcomes, todo = {}, []
     for student, notebook, path in found:
@@ -81,7 +94,7 @@ def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, re
                 Status.NOT_A_NOTEBOOK, f"not a course notebook (expected one of {', '.join(NOTEBOOKS)})")
             continue
         content = path.read_bytes()  # read now: nothing graded later can change it
-        key = fingerprint(content, ZIPS / f"{notebook}.zip")
+        key = fingerprint(content, ZIPS / f"{notebook}.zip", isolation)
         cached = cache / student / f"{notebook}.json"
         remembered = None if regrade else cached_outcome(cached, key)
         if remembered is not None:
@@ -91,7 +104,7 @@ def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, re
 
     def run(job):
         student, notebook, filename, content, key, cached = job
-        outcome = grade_safely(ZIPS / f"{notebook}.zip", filename, content, timeout)
+        outcome = grade_safely(ZIPS / f"{notebook}.zip", filename, content, timeout, isolation)
         outcome.key = key
         gradebook.write_atomically(cached, json.dumps(outcome.to_json()))
         return student, notebook, outcome
@@ -114,6 +127,16 @@ def grade_batch(submissions_dir, out_dir, jobs=None, timeout=DEFAULT_TIMEOUT, re
     return outcomes, rows
 
 
+def isolation_for(submissions_dir, unsafe):
+    """The isolation to grade `submissions_dir` in: none when `unsafe`; else bubblewrap
+    or, for the course's own examples only, none where bubblewrap cannot be had. Raises
+    IsolationUnavailable otherwise."""
+    examples = pathlib.Path(submissions_dir).resolve() == EXAMPLES
+    return isolation_module.choose(
+        "UNSAFE=1 asked for none" if unsafe else None,
+        "grading the course's own example submissions anyway" if examples else None)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("submissions")
@@ -122,8 +145,20 @@ def main(argv=None):
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
                         help="seconds allowed per notebook (default %(default)s)")
     parser.add_argument("--regrade", action="store_true", help="ignore remembered results")
+    parser.add_argument("--unsafe", action="store_true",
+                        help="grade without isolation: student code runs with your rights")
     args = parser.parse_args(argv)
-    outcomes, rows = grade_batch(args.submissions, args.out, args.jobs, args.timeout, args.regrade)
+    try:
+        isolation = isolation_for(args.submissions, args.unsafe)
+    except isolation_module.IsolationUnavailable as why:
+        sys.exit(isolation_module.refusal(
+            why, f"make grade SUBMISSIONS={args.submissions} OUT={args.out} UNSAFE=1 (or --unsafe)"))
+    print(isolation.summary, flush=True)
+    try:
+        outcomes, rows = grade_batch(args.submissions, args.out, isolation, jobs=args.jobs,
+                                     timeout=args.timeout, regrade=args.regrade)
+    except ValueError as error:  # a folder student code could read
+        sys.exit(f"Not grading: {error}")
     print(gradebook.summary(outcomes.values(), rows))
     print(f"gradebook: {pathlib.Path(args.out) / 'gradebook.csv'}")
 

@@ -2,11 +2,12 @@
 
 The autograder zip's own Otter test files (public and hidden) run here, in the grader,
 loaded before any student code starts; the submission runs in a sandboxed process
-(`autograder.sandbox`) and its functions are called through proxies. Scores come from
-Otter's `ExceptionTestFile`, exactly as Otter would compute them, and come back as an
-`autograder.results.Outcome`. Safe to call from several threads at once. As a command it
-writes the outcome as JSON:
-`python -m autograder.grade_one ZIP SUBMISSION RESULT_JSON [--timeout S]`.
+(`autograder.sandbox`, isolated as `autograder.isolation` says) and its functions are
+called through proxies. Scores come from Otter's `ExceptionTestFile`, exactly as Otter
+would compute them, and come back as an `autograder.results.Outcome`. Safe to call from
+several threads at once. As a command it writes the outcome as JSON:
+`python -m autograder.grade_one ZIP SUBMISSION RESULT_JSON [--timeout S] [--unsafe]`
+(it refuses to run without isolation unless given `--unsafe`).
 """
 
 import argparse
@@ -21,6 +22,7 @@ import zipfile
 
 import nbformat
 
+from . import isolation as isolation_module
 from .results import CheckResult, Outcome, QuestionResult, Status, not_graded
 from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
 
@@ -101,16 +103,16 @@ def summarise(test_files):
     }
 
 
-def grade(zip_path, submission, timeout):
+def grade(zip_path, submission, timeout, isolation):
     """Grade `submission` against the autograder zip at `zip_path` within `timeout`
-    seconds; return its Outcome."""
+    seconds, its process contained by `isolation`; return its Outcome."""
     with tempfile.TemporaryDirectory(prefix="autograder-") as grader_dir:
         with zipfile.ZipFile(zip_path) as archive:
             archive.extractall(grader_dir)
-        return grade_unpacked(grader_dir, submission, timeout)
+        return grade_unpacked(grader_dir, submission, timeout, isolation)
 
 
-def grade_unpacked(autograder_dir, submission, timeout):
+def grade_unpacked(autograder_dir, submission, timeout, isolation):
     """Grade `submission` against an unpacked autograder zip (as on Gradescope)."""
     with tempfile.TemporaryDirectory(prefix="student-") as student_dir:
         assignment, test_files = load_autograder(autograder_dir)
@@ -119,20 +121,21 @@ def grade_unpacked(autograder_dir, submission, timeout):
             return problem
         cell_seconds = min(CELL_SECONDS, max(1, timeout // 3))
         with StudentProcess(submission, student_dir, timeout, cell_seconds,
-                            CALL_SECONDS) as student:
+                            CALL_SECONDS, isolation) as student:
             try:
                 errors = student.wait_ready()
             except StudentProcessError as reason:
-                return Outcome(reason.status, str(reason),
-                               output=student.output.decode(errors="replace"))
-            namespace = StudentNamespace(student)
-            for test_file in test_files:
-                test_file.run(namespace)
-            detail = student.dead or ""
-            if "TimeLimit" in errors:
-                detail = f"a cell ran longer than {cell_seconds} s and was stopped"
-            return Outcome(Status.GRADED, detail, summarise(test_files), errors,
-                           student.output.decode(errors="replace"))
+                outcome = Outcome(reason.status, str(reason))
+            else:
+                namespace = StudentNamespace(student)
+                for test_file in test_files:
+                    test_file.run(namespace)
+                detail = student.dead or ""
+                if "TimeLimit" in errors:
+                    detail = f"a cell ran longer than {cell_seconds} s and was stopped"
+                outcome = Outcome(Status.GRADED, detail, summarise(test_files), errors)
+        outcome.output = student.output.decode(errors="replace")  # all of it: the process is gone
+        return outcome
 
 
 def main(argv=None):
@@ -141,8 +144,14 @@ def main(argv=None):
     parser.add_argument("submission")
     parser.add_argument("result")
     parser.add_argument("--timeout", type=int, default=300)
+    parser.add_argument("--unsafe", action="store_true",
+                        help="grade without isolation: student code runs with your rights")
     args = parser.parse_args(argv)
-    outcome = grade(os.path.abspath(args.zip), args.submission, args.timeout)
+    try:
+        isolation = isolation_module.choose("--unsafe asked for none" if args.unsafe else None)
+    except isolation_module.IsolationUnavailable as why:
+        sys.exit(isolation_module.refusal(why, "add --unsafe"))
+    outcome = grade(os.path.abspath(args.zip), args.submission, args.timeout, isolation)
     with open(args.result, "w") as handle:
         json.dump(outcome.to_json(), handle)
 

@@ -1,7 +1,10 @@
 """Gradescope entry point shipped inside each autograder zip (as `run_otter.py`): grade
 the submission with the same sandboxed grader as `make grade` and write Gradescope's
 `results/results.json`. Public checks are visible at once, hidden ones after the
-instructor publishes grades.
+instructor publishes grades. The submission is isolated with bubblewrap as in
+`make grade` where the container allows it (setup.sh installs bubblewrap; the container
+must allow user namespaces); otherwise the container's own isolation is all there is.
+The output says which.
 
 Usage: `python run_otter.py [AUTOGRADER_DIR]` (default `/autograder`).
 """
@@ -10,14 +13,16 @@ import json
 import pathlib
 import sys
 
+from . import isolation as isolation_module
 from .grade_one import grade_unpacked
 from .results import Status, not_graded
 
 TIMEOUT = 600
+CONTAINER_ONLY = "Gradescope's container isolates this run"
 
 
-def results(outcome):
-    """Gradescope's results dict for one grading Outcome."""
+def results(outcome, isolation):
+    """Gradescope's results dict for one grading Outcome, graded in `isolation`."""
     tests = []
     for question, result in outcome.questions.items():
         for hidden, visibility, label in ((False, "visible", "public checks"),
@@ -33,20 +38,22 @@ def results(outcome):
                 "output": "\n".join(f"failed: {check.message}" for check in checks
                                     if not check.passed) or "All checks passed.",
             })
-    return {"tests": tests, "output": f"Status: {outcome.status_text()}",
+    return {"tests": tests, "output": f"Status: {outcome.status_text()}\n{isolation.summary}",
             **({} if tests else {"score": 0})}
 
 
 def main(autograder_dir="/autograder"):
     folder = pathlib.Path(autograder_dir)
+    isolation = isolation_module.choose(fallback=CONTAINER_ONLY)
     notebooks = sorted((folder / "submission").glob("*.ipynb"))
     if len(notebooks) != 1:
         outcome = not_graded(Status.INVALID, "expected one .ipynb file in the submission, "
                                              f"found {len(notebooks)}")
     else:
-        outcome = grade_unpacked(folder / "source", str(notebooks[0]), TIMEOUT)
+        outcome = grade_unpacked(folder / "source", str(notebooks[0]), TIMEOUT, isolation)
     (folder / "results").mkdir(exist_ok=True)
-    (folder / "results" / "results.json").write_text(json.dumps(results(outcome), indent=1))
+    (folder / "results" / "results.json").write_text(json.dumps(results(outcome, isolation),
+                                                                indent=1))
 
 
 if __name__ == "__main__":

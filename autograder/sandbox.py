@@ -1,17 +1,16 @@
 """The grader's side of a student's sandboxed process.
 
-`StudentProcess` runs a submission in `sandbox_worker.py`: a separate Python process
-in its own folder, as an unprivileged user when the grader runs as root, with a memory
-limit, time limits and capped output. The tests run here, in the grader, and reach the
-student's functions through `StudentFunction` proxies that exchange plain data only, so
-a submission that patches numpy, the helpers or the checks changes nothing but itself.
+`StudentProcess` runs a submission in `sandbox_worker.py`: a separate Python process,
+contained as `autograder.isolation` says (by default a bubblewrap sandbox of its own),
+with resource limits, time limits and capped output. The tests run here, in the grader,
+and reach the student's functions through `StudentFunction` proxies that exchange plain
+data only, so a submission that patches numpy, the helpers or the checks changes nothing
+but itself.
 """
 
-import functools
+import json
 import os
 import pathlib
-import pwd
-import resource
 import shutil
 import socket
 import subprocess
@@ -26,7 +25,10 @@ from .results import Status
 
 WORKER = pathlib.Path(__file__).with_name("sandbox_worker.py")
 OUTPUT_CAP = 64 * 1024
-UNPRIVILEGED = "nobody"
+# One BLAS thread per process: graders already run one submission per core, and
+# threads count against the sandbox's process limit.
+SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                          "MKL_NUM_THREADS")}
 
 
 class StudentProcessError(Exception):
@@ -52,7 +54,7 @@ class StudentProcess:
     """A submission running in its own process, ready to answer for its functions."""
 
     def __init__(self, notebook_path, workdir, total_seconds, cell_seconds, call_seconds,
-                 memory_bytes=4 * 1024 ** 3):
+                 isolation):
         self.workdir = pathlib.Path(workdir)
         self.total_seconds = total_seconds
         self.deadline = time.monotonic() + total_seconds
@@ -61,41 +63,31 @@ class StudentProcess:
         self.dead = None  # why the process can no longer be used
         self.dead_status = None
         self.hung = set()
-        notebook_copy = self.workdir / pathlib.Path(notebook_path).name
-        shutil.copy(notebook_path, notebook_copy)
+        notebook_name = pathlib.Path(notebook_path).name
+        shutil.copy(notebook_path, self.workdir / notebook_name)
         shutil.copy(WORKER, self.workdir / WORKER.name)
         shutil.copy(pathlib.Path(__file__).with_name("wire.py"), self.workdir / "wire.py")
-        user = _unprivileged_user()
-        if user is not None:
-            os.chown(self.workdir, user.pw_uid, user.pw_gid)
-            for path in self.workdir.iterdir():
-                os.chown(path, user.pw_uid, user.pw_gid)
+        isolation.prepare(self.workdir)
+        inside, scratch = isolation.folders(self.workdir)
         self._sock, child = socket.socketpair()
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": str(self.workdir),
-               "MPLBACKEND": "Agg", "TMPDIR": str(self.workdir), "PYTHONDONTWRITEBYTECODE": "1",
-               "MPLCONFIGDIR": str(self.workdir)}
-
-        def sandbox():
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-            resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024 ** 2, 256 * 1024 ** 2))
-            if user is not None:
-                os.setgid(user.pw_gid)
-                os.setgroups([])
-                os.setuid(user.pw_uid)
-
+        # unbuffered: the output kept is what the notebook printed until it stopped
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": scratch, "MPLBACKEND": "Agg",
+               "TMPDIR": scratch, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
+               "MPLCONFIGDIR": scratch, **SINGLE_THREADED}
+        worker = [sys.executable, f"{inside}/{WORKER.name}", f"{inside}/{notebook_name}",
+                  str(child.fileno()), str(cell_seconds), str(call_seconds),
+                  json.dumps(isolation.limits(total_seconds))]
         self._process = subprocess.Popen(
-            [sys.executable, WORKER.name, notebook_copy.name, str(child.fileno()),
-             str(cell_seconds), str(call_seconds)],
-            cwd=self.workdir, env=env, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=sandbox,
-            start_new_session=True)
+            isolation.command(self.workdir, worker), cwd=self.workdir, env=env,
+            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, start_new_session=True)
         child.close()
         self._reader = threading.Thread(target=self._keep_output_head, daemon=True)
         self._reader.start()
 
     def _keep_output_head(self):
         """Drain the student's output, keeping only its first OUTPUT_CAP bytes."""
-        for chunk in iter(lambda: self._process.stdout.read(65536), b""):
+        for chunk in iter(lambda: self._process.stdout.read1(65536), b""):
             if len(self.output) < OUTPUT_CAP:
                 self.output += chunk[:OUTPUT_CAP - len(self.output)]
 
@@ -190,10 +182,12 @@ class StudentProcess:
         raise StudentProcessError(reason, status)
 
     def close(self):
+        """Stop the process (and, isolated, everything it started); keep its output."""
         if self._process.poll() is None:
             os.killpg(self._process.pid, 9)
         self._process.wait()
         self._sock.close()
+        self._reader.join(timeout=2)  # the rest of the output, unless a survivor holds it
 
     def __enter__(self):
         return self
@@ -247,27 +241,3 @@ class MissingName:
     def __call__(self, *args, **kwargs):
         raise NameError(f"{self.name} is not defined in your notebook: did you delete, rename "
                         "or not run the cell that defines it?")
-
-
-@functools.lru_cache(maxsize=1)
-def _unprivileged_user():
-    """The account student code runs as when the grader is root and that account can
-    run this Python; None otherwise (then student code runs as the grader's user)."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        user = pwd.getpwnam(UNPRIVILEGED)
-    except KeyError:
-        return None
-
-    def drop():
-        os.setgid(user.pw_gid)
-        os.setgroups([])
-        os.setuid(user.pw_uid)
-
-    try:
-        probe = subprocess.run([sys.executable, "-c", "import numpy, nbformat, IPython"],
-                               preexec_fn=drop, capture_output=True, cwd="/")
-    except OSError:  # this Python lives where that account cannot reach it
-        return None
-    return user if probe.returncode == 0 else None

@@ -1,12 +1,16 @@
-"""The student's side of grading, run in its own sandboxed process: execute the
-submission's code cells with IPython, then answer the grader's requests (look a name
-up, call a function, once or many times in one message) over the socket it was handed. The grader trusts nothing it says.
+"""The student's side of grading, run in its own sandboxed process: set the resource
+limits it is given, execute the submission's code cells with IPython, then answer the
+grader's requests (seed the generators, look a name up, call a function, once or many
+times in one message) over the socket it was handed. The grader trusts nothing it says.
 
-Usage (started by `autograder.sandbox`): `python sandbox_worker.py NOTEBOOK FD CELL_S CALL_S`.
+Usage (started by `autograder.sandbox`):
+`python sandbox_worker.py NOTEBOOK FD CELL_S CALL_S LIMITS_JSON`, where LIMITS_JSON maps
+`resource` limit names to values, set as hard limits that student code cannot raise.
 """
 
 import json
 import random
+import resource
 import signal
 import socket
 import sys
@@ -105,7 +109,14 @@ def call(function, request, call_seconds):
             "args": [wire.encode(a) if isinstance(a, np.ndarray) else None for a in args]}
 
 
-def main(notebook_path, fd, cell_seconds, call_seconds):
+def limit_resources(limits):
+    """Set each `resource` limit name to its value, soft and hard."""
+    for name, value in limits.items():
+        resource.setrlimit(getattr(resource, name), (value, value))
+
+
+def main(notebook_path, fd, cell_seconds, call_seconds, limits):
+    limit_resources(json.loads(limits))
     sock = socket.socket(fileno=int(fd))
     signal.signal(signal.SIGALRM, _on_alarm)
     with open(notebook_path, encoding="utf-8") as handle:

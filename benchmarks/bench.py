@@ -22,7 +22,9 @@ Sections (all by default, in this order):
                same printed numbers).
 - `grading`:   one student's four notebooks with `grade_batch` (one folder, default jobs)
                and a batch of students (copies of examples/submissions/alice), against
-               Otter's own `otter run`, one process per notebook, one after the other.
+               Otter's own `otter run`, one process per notebook, one after the other;
+               and the same batch with and without isolation (autograder.isolation),
+               alternately: the cost of isolating each submission.
 
 Every item runs baseline and course alternately (A B B A ...) and reports medians.
 Each ratio is printed next to its budget with PASS/FAIL. `--write FILE` also saves the
@@ -59,6 +61,7 @@ NOTEBOOK_BUDGET = 4.0     # the same, executed end to end as notebooks
 STEP_BUDGET = 10.0        # a scaffold-style planning call (k = 10) / helpers' part of a step
 ONE_STUDENT_BUDGET = 30.0  # seconds of wall time for one student's four notebooks
 BATCH_BUDGET = 2.0        # per-notebook throughput of grade_batch / sequential `otter run`
+ISOLATION_BUDGET = 1.25   # batch time with isolation / without
 DEFAULT_STUDENTS = 2
 FULL_STUDENTS = 40
 
@@ -552,41 +555,53 @@ def otter_run_one_by_one(report, batch, out):
     return times
 
 
-def grade_folder(folder, out):
-    """grade_batch on `folder` with its defaults (jobs = all cores); returns its rows."""
+def grade_folder(folder, out, isolation):
+    """grade_batch on `folder` in `isolation` with its defaults (jobs = all cores);
+    returns its rows."""
     from autograder.grade import grade_batch
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        return grade_batch(folder, out, regrade=True, progress=False)[1]
+        return grade_batch(folder, out, isolation, regrade=True, progress=False)[1]
 
 
-def _graded_ok(rows):
-    bad = [r for r in rows if not (str(r.status).startswith("graded")
-                                  or str(r.status).startswith("manual"))]
-    return len(bad) == 0, bad
+def _not_graded(rows):
+    """The gradebook rows that were neither graded nor left for grading by hand."""
+    return [r for r in rows if not str(r.status).startswith(("graded", "manual"))]
 
 
 def bench_grading(report, reps, students):
+    from autograder import isolation
+
+    isolated = isolation.bubblewrap()
+    unisolated = isolation.not_isolated("the benchmark's baseline")
+    batch_reps = reps if students <= DEFAULT_STUDENTS else 1
     cores = os.cpu_count()
     _header(report, "grading: examples/submissions/alice copied under several names",
             ["baseline: `otter run -a autograder/zips/<nb>.zip -o DIR <nb>.ipynb`, one "
              "process per notebook, one after the other (Otter's own one-by-one grading)",
              f"course:   autograder.grade.grade_batch(folder, out, regrade=True), default "
-             f"jobs ({cores} cores)",
+             f"jobs ({cores} cores), each submission isolated: {isolated.summary}",
              f"one student: grade_batch on a one-student folder, median of {reps} runs, "
              "against the sum of that student's four `otter run`s (median over students)",
-             f"batch: {students} students = {4 * students} notebooks, each side once, "
-             "compared by time per notebook"])
+             f"batch: {students} students = {4 * students} notebooks, `otter run` once; "
+             f"grade_batch with and without isolation alternately, median of {batch_reps} "
+             "each, compared by time per notebook"])
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         tmp = pathlib.Path(tmp)
         batch = make_batch(tmp / "batch", students)
         one = make_batch(tmp / "one", 1)
+        bad = []
 
-        report.progress("grade_batch on the whole batch")
-        start = time.perf_counter()
-        rows = grade_folder(batch, tmp / "gradebook-batch")
-        ours_batch = time.perf_counter() - start
-        batch_ok, batch_bad = _graded_ok(rows)
+        def grade_batch_in(mode):
+            return lambda: grade_folder(batch, tmp / "gradebook-batch", mode)
+
+        def keep_failures(*rows_of_each):
+            for rows in rows_of_each:
+                bad.extend(_not_graded(rows))
+
+        unisolated_batch, ours_batch, _ = side_by_side(
+            report, "grade_batch on the whole batch, without / with isolation",
+            grade_batch_in(unisolated), grade_batch_in(isolated), batch_reps, keep_failures)
 
         otter_times = otter_run_one_by_one(report, batch, tmp / "otter")
         theirs_batch = sum(otter_times.values())
@@ -595,18 +610,16 @@ def bench_grading(report, reps, students):
         for rep in range(reps):
             report.progress(f"grade_batch one student {rep + 1}/{reps}")
             start = time.perf_counter()
-            rows = grade_folder(one, tmp / f"gradebook-one-{rep}")
+            rows = grade_folder(one, tmp / f"gradebook-one-{rep}", isolated)
             one_student.append(time.perf_counter() - start)
-            one_ok, one_bad = _graded_ok(rows)
-            batch_ok, batch_bad = batch_ok and one_ok, batch_bad + one_bad
+            keep_failures(rows)
         ours_one = statistics.median(one_student)
         everything = make_batch(tmp / "all", 1, NOTEBOOKS)
         report.progress("grade_batch one student, every notebook")
         start = time.perf_counter()
-        rows = grade_folder(everything, tmp / "gradebook-all")
+        rows = grade_folder(everything, tmp / "gradebook-all", isolated)
         ours_all = time.perf_counter() - start
-        all_ok, all_bad = _graded_ok(rows)
-        batch_ok, batch_bad = batch_ok and all_ok, batch_bad + all_bad
+        keep_failures(rows)
         per_student = {}
         for (student, _), seconds in otter_times.items():
             per_student[student] = per_student.get(student, 0.0) + seconds
@@ -621,13 +634,18 @@ def bench_grading(report, reps, students):
     report.row("grading", f"batch of {students} students: time per notebook",
                theirs_batch / n, ours_batch / n, f">= {BATCH_BUDGET:g}x", ratio >= BATCH_BUDGET,
                ratio=ratio)
+    cost = ours_batch / unisolated_batch
+    report.row("grading", f"batch of {students} students: with / without isolation",
+               unisolated_batch / n, ours_batch / n, f"<= {ISOLATION_BUDGET:g}x",
+               cost <= ISOLATION_BUDGET, ratio=cost)
     report.say(f"   batch totals: otter run one by one {theirs_batch:.1f} s, grade_batch "
-               f"{ours_batch:.1f} s for {n} notebooks")
+               f"{ours_batch:.1f} s isolated, {unisolated_batch:.1f} s without isolation, "
+               f"for {n} notebooks")
     report.say("   otter run per notebook (median): " + ", ".join(
         f"{nb} {statistics.median(t for (s, b), t in otter_times.items() if b == nb):.1f} s"
         for nb in CORE_NOTEBOOKS))
-    if not batch_ok:
-        statuses = sorted({f"{r.notebook}: {r.status}" for r in batch_bad})
+    if bad:
+        statuses = sorted({f"{r.notebook}: {r.status}" for r in bad})
         report.say("   WARNING: grade_batch did not grade everything: " + "; ".join(statuses[:5]))
 
 
@@ -666,15 +684,18 @@ def machine():
 READING = """\
 - `ratio` is baseline time / course time: how many times faster the course is. Rows of
   `steps` marked `/ step` are the other way round: one planning call at k=10 divided by
-  the helpers' part of one real step (how much more the student's call costs).
+  the helpers' part of one real step (how much more the student's call costs); so is the
+  `grading` row `with / without isolation`: the batch's time with each submission
+  isolated divided by its time without (what isolation costs).
 - Budgets: `compute` >= 6x and `notebooks` >= 4x, each for the four solution notebooks
   together (the issue's "the four solution notebooks with the tutorial's full experiment
   sizes ... compute at least 6x faster ...; executed end to end as notebooks ... at least
   4x faster"); each section and notebook is shown on its own row for context;
   `steps` >= 10x (our reading of
   "the helpers' part of a step costs far less than the student's planning call");
-  `grading`: one student's four notebooks in <= 30 s of wall time, and a batch graded
-  >= 2x faster per notebook than `otter run` one by one. Rows with `-` have no budget and
+  `grading`: one student's four notebooks in <= 30 s of wall time, a batch graded
+  >= 2x faster per notebook than `otter run` one by one, and isolation adding at most 25%
+  to the batch's time. Rows with `-` have no budget and
   are there for context.
 - PASS/FAIL uses medians of wall-clock time. For the in-process items the log below also
   gives the ratio of CPU times, which other work on the (shared) machine disturbs less.

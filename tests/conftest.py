@@ -1,12 +1,15 @@
 """Shared fixtures: the repository root, the original tutorial's reference figures
 (tests/data/tutorial_reference.json), the reference Dyna-Q functions taken from the
-instructor master notebooks, and the student notebooks run with those answers pasted in."""
+instructor master notebooks, the student notebooks run with those answers pasted in, and
+`gradescope_run` (an autograder zip run as Gradescope runs it)."""
 
 import functools
 import json
 import pathlib
 import shutil
+import subprocess
 import sys
+import zipfile
 
 import matplotlib
 import pytest
@@ -46,3 +49,17 @@ def filled_notebook(tmp_path_factory):
 def pytest_report_header():
     import ipywidgets
     return f"ipywidgets {ipywidgets.__version__}"
+
+
+def gradescope_run(zip_path, submission, folder, path="/usr/bin:/bin"):
+    """Unpack the zip as Gradescope does (/autograder/source, submission, results) and run
+    its own entry point `run_otter.py` with this environment and `path` as PATH (setup.sh
+    is skipped: it installs the image and needs the network); return results.json."""
+    for sub in ("source", "submission", "results"):
+        (folder / sub).mkdir(parents=True)
+    zipfile.ZipFile(zip_path).extractall(folder / "source")
+    (folder / "submission" / submission.name).write_bytes(submission.read_bytes())
+    (folder / "submission_metadata.json").write_text("{}")
+    subprocess.run([sys.executable, str(folder / "source" / "run_otter.py"), str(folder)],
+                   check=True, capture_output=True, cwd=folder, env={"PATH": path})
+    return json.loads((folder / "results" / "results.json").read_text())

@@ -32,17 +32,16 @@ import os
 import subprocess
 import sys
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
 
-from autograder import course, gradescope, nbgrader_course
+from autograder import course, gradescope, isolation, nbgrader_course
 from autograder.grade import grade_batch
 from autograder.masters import check_module, questions, reference_sources
 from autograder.submissions import fill_notebook, write_submission
-from conftest import ROOT
+from conftest import ROOT, gradescope_run
 
 CORPUS = ROOT / "tests" / "corpus"
 ZIPS = ROOT / "autograder" / "zips"
@@ -101,7 +100,7 @@ def grade_with_make(folder, out):
         write_submission(folder, student, notebook, sources_of((student, notebook)))
     (folder / TRUNCATED[0]).mkdir()
     (folder / TRUNCATED[0] / f"{TRUNCATED[1]}.ipynb").write_text('{"cells": [  (a truncated upload)')
-    outcomes, rows = grade_batch(folder, out, jobs=2, progress=False)
+    outcomes, rows = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
     return outcomes, {(r.student, r.notebook, r.question): (float(r.score), float(r.max_score), r.status)
                       for r in rows}
 
@@ -246,19 +245,6 @@ def grade_with_nbgrader(root):
         return assignments, scores, autograded, csv_rows, corpus_scores.result()
 
 
-def gradescope_run(zip_path, submission, folder):
-    """Unpack the zip as Gradescope does (/autograder/source, submission, results) and run
-    its own entry point `run_otter.py` with this environment (setup.sh is skipped: it
-    installs the image and needs the network)."""
-    zipfile.ZipFile(zip_path).extractall(folder / "source")
-    (folder / "submission").mkdir()
-    (folder / "submission" / submission.name).write_bytes(submission.read_bytes())
-    (folder / "submission_metadata.json").write_text("{}")
-    subprocess.run([sys.executable, str(folder / "source" / "run_otter.py"), str(folder)],
-                   check=True, capture_output=True, cwd=folder, env={"PATH": "/usr/bin:/bin"})
-    return json.loads((folder / "results" / "results.json").read_text())
-
-
 def per_question(results):
     """Gradescope's results.json -> {question: score}."""
     scores = {}
@@ -326,11 +312,11 @@ def test_the_course_nbgrader_notebooks_give_the_same_score_per_question(graded):
 
 
 def test_the_gradescope_entry_point_gives_every_submission_the_same_score(graded):
-    make = graded["make"]
+    make, graded_in = graded["make"], isolation.choose()
     for (student, notebook), outcome in graded["outcomes"].items():
         if (student, notebook) == TRUNCATED:
             continue
-        results = gradescope.results(outcome)
+        results = gradescope.results(outcome, graded_in)
         for question, score in per_question(results).items():
             assert score == make[student, notebook, question][0], (student, notebook, question)
         autograded = {q for q, _, manual in questions(notebook) if not manual}
@@ -348,6 +334,7 @@ def test_the_zips_own_entry_point_agrees_with_make_grade_on_every_notebook(grade
                                          for q, _, manual in questions(notebook) if not manual}
         for test in results["tests"]:
             assert test["visibility"] == ("visible" if "public" in test["name"] else "after_published")
+        assert "\nisolation: bubblewrap" in results["output"]
 
 
 # --- every correct answer gets full marks, every bug costs its checks --------------------

@@ -1,5 +1,7 @@
-"""The student release holds only what students get; the autograder zips ship the
-course's grader and helpers (tests/test_grading_parity.py runs their entry point)."""
+"""The student release holds only what students get; the autograder zips ship the course's
+grader and helpers and, where Gradescope's container has no bubblewrap, rely on the
+container and say so (tests/test_grading_parity.py runs their entry point on every
+notebook)."""
 
 import subprocess
 import sys
@@ -9,7 +11,7 @@ import pytest
 
 from autograder.course import NOTEBOOKS
 from autograder.masters import HIDDEN, master_path
-from conftest import ROOT
+from conftest import ROOT, gradescope_run
 
 HIDDEN_MODULES = [path.stem for path in HIDDEN.glob("*.py")]
 
@@ -53,9 +55,21 @@ def test_release_builds_an_installable_helpers_wheel(release, tmp_path):
     assert not [n for n in names if n.startswith(("autograder", "tests", "benchmarks"))]
 
 
+def test_gradescope_without_bubblewrap_relies_on_its_container_and_says_so(tmp_path):
+    upload = tmp_path / "upload" / "01_model_update.ipynb"
+    upload.parent.mkdir()
+    upload.write_bytes((ROOT / "examples" / "submissions" / "alice" / upload.name).read_bytes())
+    results = gradescope_run(ROOT / "autograder" / "zips" / "01_model_update.zip", upload,
+                             tmp_path / "autograder", path=str(tmp_path / "no-programs-here"))
+    assert results["output"].endswith("isolation: none (bubblewrap (bwrap) is not installed; "
+                                      "Gradescope's container isolates this run)")
+    assert sum(t["score"] for t in results["tests"]) == sum(t["max_score"] for t in results["tests"])
+
+
 def test_zip_installs_the_helpers_and_runs_the_course_grader():
     archive = zipfile.ZipFile(ROOT / "autograder" / "zips" / "02_planning.zip")
     environment = archive.read("environment.yml").decode()
     assert "/autograder/source/files/helpers_package" in environment
     assert "numpy==" in environment
     assert "autograder.gradescope" in archive.read("run_otter.py").decode()
+    assert "apt-get install -y bubblewrap" in archive.read("setup.sh").decode()
