@@ -18,7 +18,7 @@ PYTHON_COLAB ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versions/
 	do $$p -c 'import sys; print(sys.executable)' 2>/dev/null && break; done)
 BWRAP := /usr/bin/bwrap
 
-.PHONY: all course grade test release bench nbgrader clean
+.PHONY: all course grade review test release bench nbgrader clean
 
 ## make: set up, build the course, grade the bundled example submissions (isolated when
 ## bubblewrap can be installed; the course's own examples are graded in any case)
@@ -39,6 +39,11 @@ course: $(READY)
 ## each submission runs isolated (bubblewrap); UNSAFE=1 grades without isolation
 grade: $(READY)
 	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(UNSAFE)),--unsafe)
+
+## make review OUT=<dir>: serve the review pages of the written answers on this machine;
+## the scores and comments entered there go to <dir>/manual_scores.csv
+review: $(READY)
+	$(PY) -m autograder.review $(OUT)
 
 ## make release [OUT=<dir>] [SOLUTIONS=<notebook>,...]: what students get (notebooks, public
 ## tests, helpers), plus the reference solutions of the notebooks named, nothing else

@@ -19,16 +19,25 @@ import pathlib
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import NamedTuple
 
 from tqdm import tqdm
 
-from . import grade_one, gradebook
+from . import exports, grade_one, gradebook, hand_grading, report, review_pages
 from . import isolation as isolation_module
 from .course import NOTEBOOKS
-from .masters import ROOT, questions
+from .masters import ROOT, questions, written_questions
 from .results import Outcome, Status, not_graded
 
 ZIPS = ROOT / "autograder" / "zips"
+
+
+class Graded(NamedTuple):
+    """What grading a batch gave: the Outcomes by (student, notebook), the gradebook's
+    rows, and the problems found in OUT/manual_scores.csv (one line each)."""
+    outcomes: dict
+    rows: list
+    problems: list
 EXAMPLES = ROOT / "examples" / "submissions"  # written by `make course`: the course's own
 DEFAULT_TIMEOUT = 300
 
@@ -76,8 +85,8 @@ def cached_outcome(path, key):
 
 def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_TIMEOUT,
                 regrade=False, progress=True):
-    """Grade every submission, each contained by `isolation`, and write the gradebook;
-    return the outcomes by (student, notebook) and the gradebook's rows."""
+    """Grade every submission, each contained by `isolation`, and write the gradebook and
+    the files beside it (see `write_results`); return a Graded."""
     out_dir = pathlib.Path(out_dir)
     for folder in (submissions_dir, out_dir, ROOT):
         if isolation.exposes(folder):
@@ -87,13 +96,13 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
     cache.mkdir(parents=True, exist_ok=True)
     gradebook.write_atomically(out_dir / "isolation.txt", isolation.summary + "\n")
     found = find_submissions(submissions_dir)
-    outcomes, todo = {}, []
+    outcomes, contents, todo = {}, {}, []
     for student, notebook, path in found:
         if notebook is None:
             outcomes[student, path.name] = not_graded(
                 Status.NOT_A_NOTEBOOK, f"not a course notebook (expected one of {', '.join(NOTEBOOKS)})")
             continue
-        content = path.read_bytes()  # read now: nothing graded later can change it
+        content = contents[student, notebook] = path.read_bytes()  # now: nothing can change it
         key = fingerprint(content, ZIPS / f"{notebook}.zip", isolation)
         cached = cache / student / f"{notebook}.json"
         remembered = None if regrade else cached_outcome(cached, key)
@@ -115,16 +124,36 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
             student, notebook, outcome = future.result()
             outcomes[student, notebook] = outcome
             bar.update()
+    return write_results(out_dir, outcomes, contents)
 
+
+def write_results(out_dir, outcomes, contents):
+    """Write everything a batch's `outcomes` give, with the hand scores of
+    OUT/manual_scores.csv: the gradebook, the feedback files, the review pages of the
+    written answers, the class report and the wide CSV. Returns a Graded."""
     rows = []
     for (student, notebook), outcome in sorted(outcomes.items()):
         if notebook in NOTEBOOKS:
             rows += gradebook.rows_for(student, notebook, questions(notebook), outcome)
-            gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook))
         else:
             rows.append(gradebook.Row(student, notebook, "", 0, 0, outcome.status_text()))
+    waiting = hand_grading.gradable(rows)
+    scores, problems = hand_grading.read_scores(out_dir / hand_grading.SCORES_FILE, rows)
+    rows = hand_grading.apply(rows, scores)
+    for (student, notebook), outcome in outcomes.items():
+        if notebook in NOTEBOOKS:
+            hand = {q: s for (st, nb, q), s in scores.items() if (st, nb) == (student, notebook)}
+            gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook), hand)
     gradebook.write_csv(out_dir / "gradebook.csv", rows)
-    return outcomes, rows
+    answers = {}
+    for student, notebook, question in waiting:
+        written = hand_grading.written_answers(contents[student, notebook], notebook)
+        answers.setdefault((notebook, question), {})[student] = written.get(question)
+    review_pages.write_pages(out_dir / "manual", [q for notebook in NOTEBOOKS if any(
+        nb == notebook for _, nb in outcomes) for q in written_questions(notebook)], answers, scores)
+    exports.write_wide_csv(out_dir / "grades_wide.csv", rows)
+    report.write_report(out_dir / "report.html", outcomes, rows)
+    return Graded(outcomes, rows, problems)
 
 
 def isolation_for(submissions_dir, unsafe):
@@ -155,12 +184,16 @@ def main(argv=None):
             why, f"make grade SUBMISSIONS={args.submissions} OUT={args.out} UNSAFE=1 (or --unsafe)"))
     print(isolation.summary, flush=True)
     try:
-        outcomes, rows = grade_batch(args.submissions, args.out, isolation, jobs=args.jobs,
-                                     timeout=args.timeout, regrade=args.regrade)
+        graded = grade_batch(args.submissions, args.out, isolation, jobs=args.jobs,
+                             timeout=args.timeout, regrade=args.regrade)
     except ValueError as error:  # a folder student code could read
         sys.exit(f"Not grading: {error}")
-    print(gradebook.summary(outcomes.values(), rows))
-    print(f"gradebook: {pathlib.Path(args.out) / 'gradebook.csv'}")
+    print(gradebook.summary(graded.outcomes.values(), graded.rows))
+    for problem in graded.problems:
+        print(f"hand scores: {problem}")
+    out = pathlib.Path(args.out)
+    print(f"gradebook: {out / 'gradebook.csv'}; class report: {out / 'report.html'}; written "
+          f"answers to grade by hand: {out / 'manual'} (open them with `make review OUT={out}`)")
 
 
 if __name__ == "__main__":

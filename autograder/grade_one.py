@@ -75,12 +75,13 @@ def _load_hidden_checks(folder):
 
 
 def failure_text(message):
-    """The plain failure message of an Otter test case result (no test source line)."""
+    """The plain failure message of an Otter test case result: no test source line, and no
+    "AssertionError: " before a check's own words."""
     lines = str(message).splitlines()
     if not lines or not lines[0].startswith("❌"):
         return ""
     body = lines[3:] if len(lines) > 3 and lines[1].startswith("Error at line") else lines[1:]
-    return "\n".join(line.strip() for line in body).strip()
+    return "\n".join(line.strip() for line in body).strip().removeprefix("AssertionError: ")
 
 
 def plain_description(test):

@@ -4,6 +4,7 @@ Only formatting and files live here; `autograder.grade` decides what to grade.
 """
 
 import csv
+import functools
 import io
 import os
 import pathlib
@@ -11,6 +12,8 @@ import tempfile
 from collections import namedtuple
 from statistics import mean
 
+from .course import NOTEBOOKS
+from .masters import questions
 from .results import Status
 
 Row = namedtuple("Row", "student notebook question score max_score status")
@@ -57,16 +60,30 @@ def write_csv(path, rows):
     write_atomically(path, buffer.getvalue())
 
 
+def read_csv(path):
+    """The rows of a gradebook written by `write_csv`."""
+    with open(path, newline="") as handle:
+        return [Row(r["student"], r["notebook"], r["question"], float(r["score"]),
+                    float(r["max_score"]), r["status"]) for r in csv.DictReader(handle)]
+
+
 def _number(value):
     return int(value) if float(value).is_integer() else round(float(value), 3)
 
 
-def feedback_text(student, notebook, outcome, notebook_questions):
-    """A student's feedback for one notebook, in Markdown."""
+def feedback_text(student, notebook, outcome, notebook_questions, hand=None):
+    """A student's feedback for one notebook, in Markdown; `hand` holds the hand scores
+    of its written answers by question (score, comment)."""
     lines = [f"# Feedback on {notebook} for {student}", "", f"Status: {outcome.status_text()}", ""]
     for question, max_points, manual in notebook_questions:
+        if manual and question in (hand or {}):
+            given = hand[question]
+            lines += [f"## {question}: {_number(given.score)} / {_number(max_points)}, graded by hand",
+                      "", given.comment or "No comment.", ""]
+            continue
         if manual:
-            lines += [f"## {question}: graded by hand (out of {_number(max_points)})", ""]
+            lines += [f"## {question}: graded by hand (out of {_number(max_points)}), not yet "
+                      "graded", ""]
             continue
         result = outcome.questions.get(question)
         if result is None:
@@ -83,20 +100,27 @@ def feedback_text(student, notebook, outcome, notebook_questions):
     return "\n".join(lines)
 
 
-def write_feedback(out_dir, student, notebook, outcome, notebook_questions):
+def write_feedback(out_dir, student, notebook, outcome, notebook_questions, hand=None):
     write_atomically(pathlib.Path(out_dir) / "feedback" / student / f"{notebook}.md",
-                     feedback_text(student, notebook, outcome, notebook_questions))
+                     feedback_text(student, notebook, outcome, notebook_questions, hand))
+
+
+@functools.lru_cache(maxsize=None)
+def _written(notebook):
+    """The written (hand-graded) questions of `notebook` (none for a file that is not one)."""
+    return {question for question, _, manual in questions(notebook) if manual} \
+        if notebook in NOTEBOOKS else set()
 
 
 def summary(outcomes, rows):
     """A plain-text summary: how the submissions went (by their Outcome's status) and the
-    mean score of each autograded question."""
+    mean score of each autograded question (written answers are in the class report)."""
     statuses = [outcome.status for outcome in outcomes]
     graded = statuses.count(Status.GRADED)
     timed_out = statuses.count(Status.TIMED_OUT)
     by_question = {}
     for row in rows:
-        if row.question and row.status != MANUAL_STATUS:
+        if row.question and row.question not in _written(row.notebook):
             by_question.setdefault((row.notebook, row.question, row.max_score), []).append(row.score)
     # columns as wide as their longest entry, plus two spaces
     width_nb = max([len("notebook")] + [len(nb) for nb, _, _ in by_question]) + 2

@@ -16,7 +16,7 @@ Each submission's Python process runs in a sandbox of its own, built by two bubb
    taking everything in it along (a change of user clears the parent-death signal that
    would otherwise stop the jail);
 2. the jail: new user, PID, network, IPC, UTS and cgroup namespaces (no further user
-   namespaces), a new session, a size-capped writable scratch folder at /tmp, its own
+   namespaces), a new session, a size-capped writable scratch folder (`SCRATCH`), its own
    /proc and /dev (read-only).
 
 The worker then limits itself (`limits`) before any student code runs: memory, CPU time,
@@ -38,8 +38,12 @@ import subprocess
 import sys
 import tempfile
 
-STAGING = "/grading"  # where the jail sees the grader's staging folder, read-only
-SCRATCH = "/tmp"      # the jail's only writable folder
+# Where the jail sees the grader's staging folder (read-only) and its only writable
+# folder: under a top folder of their own, so that no path the sandbox exposes (a project
+# or a Python installed under /tmp, say) is hidden by them.
+SANDBOX_TOP = "/sandbox"
+STAGING = f"{SANDBOX_TOP}/grading"
+SCRATCH = f"{SANDBOX_TOP}/scratch"
 SCRATCH_BYTES = 128 * 1024 ** 2
 MEMORY_BYTES = 2 * 1024 ** 3
 FILE_BYTES = 16 * 1024 ** 2
@@ -106,9 +110,11 @@ class Isolation:
         """The command that runs `argv` (written with the paths of `folders`) contained."""
         if not self.isolated:
             return list(argv)
-        view = [self.bwrap, "--die-with-parent", "--unshare-pid", *_view_arguments(self.exposed),
-                "--ro-bind", str(staging), STAGING, "--bind", "/proc", "/proc", "--dev", "/dev",
-                "--dir", SCRATCH]
+        # the jail's bwrap mounts its new root on /tmp: the view holds that folder, empty
+        # unless something exposed lies under it
+        view = [self.bwrap, "--die-with-parent", "--unshare-pid", "--dir", "/tmp",
+                *_view_arguments(self.exposed), "--perms", "0755", "--dir", SANDBOX_TOP, "--ro-bind", str(staging), STAGING,
+                "--bind", "/proc", "/proc", "--dev", "/dev", "--dir", SCRATCH]
         if self.account is not None:
             uid, gid = self.account
             view += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
@@ -190,6 +196,10 @@ def bubblewrap():
                f"per process, {FILE_BYTES >> 20} MiB per file, {OPEN_FILES} open files")
     isolation = Isolation(summary, program, setpriv, account,
                           _runtime_paths(program, setpriv))
+    hidden = [path for path in isolation.exposed if (path + "/").startswith(SANDBOX_TOP + "/")]
+    if hidden:
+        raise IsolationUnavailable(f"{hidden[0]} lies in {SANDBOX_TOP}, where each sandbox "
+                                   "mounts its own folders: move the project or its Python")
     _probe(isolation)
     return isolation
 

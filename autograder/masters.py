@@ -9,6 +9,8 @@
   `# HIDDEN CHECKS` (in a question's tests) becomes one hidden test per check of
   `CHECKS[<question>]` in the function's hidden module, worth the check's points.
   The assignment config's `autograder_files` gets the hidden modules the notebook needs.
+  A written question's `# RUBRIC` cell is left out: it is for graders only
+  (`written_questions`), never built into anything students get.
 - `questions`, `solution_source`, `load_reference_functions`, `hidden_modules`: what
   the other tools read from the expanded masters.
 """
@@ -51,7 +53,8 @@ def markup_config(source):
 # --- the walker -------------------------------------------------------------------
 
 MARKUP = ("ASSIGNMENT CONFIG", "BEGIN QUESTION", "END QUESTION", "BEGIN SOLUTION",
-          "END SOLUTION", "BEGIN TESTS", "END TESTS", "PASTED QUESTION", "HIDDEN CHECKS")
+          "END SOLUTION", "BEGIN TESTS", "END TESTS", "PASTED QUESTION", "HIDDEN CHECKS",
+          "RUBRIC")
 TEST_CONFIG = '""" # BEGIN TEST CONFIG'
 
 
@@ -217,10 +220,39 @@ def expanded(name):
             cells += pasted_question(course.function(place.config["function"]))
         elif place.markup == "HIDDEN CHECKS":
             cells += hidden_test_cells(course.function(place.question["name"]))
-        else:
+        elif place.markup != "RUBRIC":  # for the graders only: see written_questions
             cells.append(place.cell)
     notebook.cells = cells
     return notebook
+
+
+@dataclass
+class WrittenQuestion:
+    """A question graded by hand: its text, the master's model answer and rubric (Markdown)."""
+    notebook: str
+    name: str
+    points: float
+    text: str
+    model_answer: str
+    rubric: str
+
+
+def written_questions(name):
+    """The written (manual) questions of master `name`, in order."""
+    found = {}
+    for place in walk(read_master(name)):
+        question = place.question
+        if question is None or not question.get("manual") or place.markup not in (None, "RUBRIC"):
+            continue
+        entry = found.setdefault(question["name"], WrittenQuestion(
+            name, question["name"], float(question.get("points", 0)), "", "", ""))
+        if place.markup == "RUBRIC":
+            entry.rubric = place.cell.source.split("\n", 1)[1].strip()
+        elif place.part == "SOLUTION":
+            entry.model_answer = place.cell.source.strip()
+        else:
+            entry.text = (entry.text + "\n\n" + place.cell.source.strip()).strip()
+    return list(found.values())
 
 
 def assignment_config(name):

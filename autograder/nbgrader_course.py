@@ -52,6 +52,7 @@ import nbformat
 from .grade_one import CELL_SECONDS
 from .course import NOTEBOOKS
 from .masters import HIDDEN, ROOT, expanded, hidden_modules, walk
+from .review_pages import ANSWER_PLACEHOLDER
 
 DEFAULT_OUT = ROOT / "nbgrader_course"
 HIDDEN_FOLDER = "autograder_files"
@@ -87,7 +88,7 @@ c.GenerateAssignment.preprocessors = [
     ClearSolutionsWithPrompts if step is ClearSolutions else step
     for step in GenerateAssignment.preprocessors.default()]
 # Written answers start from the placeholder of the Otter student notebooks.
-c.ClearSolutions.text_stub = "_Type your answer here, replacing this text._"
+c.ClearSolutions.text_stub = {ANSWER_PLACEHOLDER!r}
 # Cells tagged otter_ignore are the long experiments; Otter's grading skips them too.
 c.Execute.skip_cells_with_tag = "otter_ignore"
 c.Execute.timeout = {CELL_TIMEOUT}

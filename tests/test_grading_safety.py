@@ -126,7 +126,7 @@ def outside_state(targets):
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    # outside /tmp, which each sandbox replaces with its own
+    # outside the pytest folders, somewhere else on the machine
     with tempfile.TemporaryDirectory(dir="/var/tmp") as elsewhere:
         secret = pathlib.Path(elsewhere) / "secret.txt"
         secret.write_text(f"the instructor's secret {secrets.token_hex(16)}\n")

@@ -4,9 +4,11 @@ course's own examples in any case. Honest submissions only: the hostile ones are
 isolated, in test_grading_safety.py."""
 
 import csv
+import dataclasses
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -97,3 +99,22 @@ def test_a_folder_that_student_code_could_read_is_not_graded(tmp_path):
     with pytest.raises(ValueError, match="inside what student code may read"):
         grade_batch(tmp_path, ROOT / ".venv" / "gradebook", bubblewrap)
     assert not (ROOT / ".venv" / "gradebook").exists()
+
+
+def test_a_runtime_under_tmp_stays_visible_in_the_sandbox(tmp_path):
+    """A project (or a Python) cloned under /tmp: the sandbox's own folders hide none of it."""
+    package = tmp_path / "course_under_tmp"
+    package.mkdir()
+    (package / "__init__.py").write_text("ANSWER = 42\n")
+    shown = isolation.bubblewrap()
+    under_tmp = dataclasses.replace(shown, exposed=(*shown.exposed, str(package)))
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    under_tmp.prepare(staging)
+    os.chmod(tmp_path, 0o755)
+    code = (f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import course_under_tmp, os; "
+            "open('written', 'w').write('x'); print(course_under_tmp.ANSWER, os.getcwd())")
+    done = subprocess.run(under_tmp.command(staging, [sys.executable, "-c", code]),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["42", isolation.SCRATCH]

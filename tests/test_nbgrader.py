@@ -3,8 +3,9 @@ points and its scaffolds; the hidden checks stay outside source/. The whole nbgr
 cycle (generate_assignment, autograde, export) runs in tests/test_grading_parity.py.
 """
 
+import nbformat
 
-from autograder import nbgrader_course
+from autograder import masters, nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import hidden_modules, questions
 from conftest import ROOT
@@ -48,3 +49,21 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
     assert sorted(p.name for p in (tmp_path / "autograder_files").iterdir()) == [p.name for p in hidden]
     for path in hidden:
         assert (tmp_path / "autograder_files" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_written_answers_are_manually_graded_cells_with_their_points_for_formgrader():
+    """nbgrader's formgrader lists a cell for hand grading when it is a solution and a
+    grade cell (not autograded tests) with points; the question text stays read-only."""
+    for name in NOTEBOOKS:
+        _, notebook, _ = nbgrader_course.convert(name)
+        for question in masters.written_questions(name):
+            answers = [c for c in notebook.cells
+                       if c.metadata.get("nbgrader", {}).get("grade_id") == f"{question.name}-answer"]
+            assert len(answers) == 1 and answers[0].cell_type == "markdown"
+            meta = answers[0].metadata.nbgrader
+            assert (meta["grade"], meta["solution"], meta["locked"], meta["points"]) == (
+                True, True, False, question.points)
+            prompts = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get(
+                "grade_id", "").startswith(f"{question.name}-prompt")]
+            assert prompts and all(c.metadata.nbgrader["locked"] for c in prompts)
+            assert question.rubric.splitlines()[0][20:60] not in nbformat.writes(notebook)

@@ -1,0 +1,164 @@
+"""The review pages of written answers: `OUT/manual/<notebook>/<question>.html`, one per
+written question, with the question, its rubric and model answer, and every student's
+answer beside a score field and a comment field. `autograder.review` serves them and
+saves what a TA enters into `OUT/manual_scores.csv`.
+
+Answers are rendered as Markdown with their math drawn by matplotlib as inline SVG, so a
+page needs nothing from the network. A student's answer is untrusted: its HTML is
+escaped, links to scripts are dropped, and the page's Content-Security-Policy runs no
+script but the course's own `review.js`.
+"""
+
+import base64
+import html
+import io
+import re
+
+import mistune
+
+from .gradebook import write_atomically
+
+TOKEN_PLACEHOLDER = "__REVIEW_TOKEN__"  # the review server puts its token here
+ANSWER_PLACEHOLDER = "_Type your answer here, replacing this text._"  # Otter's, and ours in nbgrader
+_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(?!\$)([^\n$]+?)(?<!\\)\$", re.S)
+_trusted = mistune.create_markdown(escape=False)
+_untrusted = mistune.create_markdown(escape=True)
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60em; margin: 1em auto; padding: 0 1em;
+       color: #222; line-height: 1.45; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
+.box { border: 1px solid #ccc; border-radius: 6px; padding: 0.2em 1em; margin: 0.6em 0; }
+.rubric { background: #f4f8ff; } .model { background: #f6fbf4; }
+.answer { border-top: 2px solid #888; margin-top: 1.4em; padding-top: 0.4em; }
+.student { font-weight: bold; } .missing { color: #a33; font-style: italic; }
+.grading { display: flex; gap: 1em; align-items: flex-start; margin: 0.4em 0 1em; }
+.grading textarea { flex: 1; min-height: 3em; }
+#save-bar { position: sticky; bottom: 0; background: #fff; padding: 0.6em 0;
+            border-top: 1px solid #ccc; }
+#status.error { color: #a33; } #status.done { color: #262; }
+img.math { vertical-align: middle; }
+"""
+
+SCRIPT = """\
+// Collects the scores and comments of this page and saves them through the review server.
+const bar = document.getElementById("save-bar");
+const status = document.getElementById("status");
+const token = document.querySelector("meta[name=review-token]").content;
+function say(text, kind) { status.textContent = text; status.className = kind; }
+if (token === "__REVIEW_TOKEN__") {
+  document.getElementById("save").disabled = true;
+  say("Open this page through `make review OUT=<folder>` to save scores.", "error");
+}
+document.getElementById("save").addEventListener("click", async () => {
+  const scores = [];
+  for (const row of document.querySelectorAll(".answer")) {
+    const score = row.querySelector("input.score").value.trim();
+    const comment = row.querySelector("textarea.comment").value;
+    if (score === "" && comment.trim() === "") continue;
+    scores.push({student: row.dataset.student, notebook: bar.dataset.notebook,
+                 question: bar.dataset.question, score: score, comment: comment});
+  }
+  say("Saving...", "");
+  try {
+    const reply = await fetch("/save", {method: "POST",
+      headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({token: token, scores: scores})});
+    const result = await reply.json();
+    if (!reply.ok) { say(result.error, "error"); return; }
+    say(`Saved ${result.saved} score(s) to ${result.file}` +
+        (result.problems.length ? `; not saved: ${result.problems.join("; ")}` : "."),
+        result.problems.length ? "error" : "done");
+  } catch (error) {
+    say("Could not reach the review server: is `make review` still running?", "error");
+  }
+});
+"""
+
+
+def math_image(tex, display):
+    """`tex` drawn by matplotlib's mathtext as an inline SVG image, or the TeX as code
+    where mathtext cannot draw it."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import math_to_image
+
+    buffer = io.BytesIO()
+    try:
+        math_to_image(f"${tex.strip()}$", buffer, prop=FontProperties(size=14 if display else 12),
+                      format="svg")
+    except (ValueError, RuntimeError):
+        return f"<code>{html.escape(tex)}</code>"
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return (f'<img class="math" alt="{html.escape(tex)}" src="data:image/svg+xml;base64,{data}">'
+            + ("<br>" if display else ""))
+
+
+def render(markdown, trusted=False):
+    """Markdown as HTML with its $math$ drawn; raw HTML escaped unless `trusted`."""
+    images = []
+
+    def hold(match):
+        images.append(math_image(match.group(1) or match.group(2), match.group(1) is not None))
+        return f"MATHIMAGE{len(images) - 1}X"
+
+    text = _MATH.sub(hold, markdown or "")
+    rendered = (_trusted if trusted else _untrusted)(text)
+    return re.sub(r"MATHIMAGE(\d+)X", lambda m: images[int(m.group(1))], rendered)
+
+
+def page(question, answers, scores):
+    """The review page of one written question (a masters.WrittenQuestion): `answers` maps
+    each student whose answer waits for a hand score to what they wrote (None: no answer
+    found), `scores` the hand scores given so far."""
+    sections = []
+    for student, answer in sorted(answers.items()):
+        given = scores.get((student, question.notebook, question.name))
+        if not (answer or "").strip():
+            body = '<p class="missing">No answer found in this notebook.</p>'
+        elif answer.strip() == ANSWER_PLACEHOLDER:
+            body = '<p class="missing">No answer: the placeholder text is unchanged.</p>'
+        else:
+            body = render(answer)
+        sections.append(f"""
+<section class="answer" data-student="{html.escape(student)}">
+  <div class="student">{html.escape(student)}</div>
+  <div class="box">{body}</div>
+  <div class="grading">
+    <label>Score <input class="score" type="number" min="0" max="{question.points:g}" step="0.25"
+      value="{'' if given is None else f'{given.score:g}'}"> / {question.points:g}</label>
+    <textarea class="comment" placeholder="Comment for the student">{html.escape(given.comment if given else '')}</textarea>
+  </div>
+</section>""")
+    title = f"{question.notebook} / {question.name}"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+  content="default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'">
+<meta name="review-token" content="{TOKEN_PLACEHOLDER}">
+<title>Review: {html.escape(title)}</title><style>{STYLE}</style></head>
+<body>
+<h1>Written answers: {html.escape(title)} ({question.points:g} points, {len(answers)} answers)</h1>
+<h2>Question</h2><div class="box">{render(question.text, trusted=True)}</div>
+<h2>Rubric</h2><div class="box rubric">{render(question.rubric, trusted=True)}</div>
+<h2>Model answer</h2><div class="box model">{render(question.model_answer, trusted=True)}</div>
+<h2>Answers</h2>{''.join(sections) or '<p>No written answer waits for a score.</p>'}
+<div id="save-bar" data-notebook="{html.escape(question.notebook)}"
+  data-question="{html.escape(question.name)}">
+  <button id="save">Save scores and comments</button> <span id="status"></span></div>
+<script src="../review.js"></script>
+</body></html>
+"""
+
+
+def write_pages(folder, questions, answers, scores):
+    """Write the review page of every written question in `questions` under `folder`
+    (`<notebook>/<question>.html`) and the pages' script. `answers` maps (notebook,
+    question) to {student: answer}. Returns the pages' paths."""
+    write_atomically(folder / "review.js", SCRIPT)
+    paths = []
+    for question in questions:
+        path = folder / question.notebook / f"{question.name}.html"
+        write_atomically(path, page(question, answers.get((question.notebook, question.name), {}),
+                                    scores))
+        paths.append(path)
+    return paths
