@@ -9,6 +9,10 @@ OUT ?= gradebook
 JOBS ?=
 TIMEOUT ?=
 UNSAFE ?=
+LAYOUT ?=
+ROSTER ?=
+STUDENTS ?=
+NOTEBOOKS ?=
 CHROMIUM := /usr/bin/chromium
 # The simulated Colab runtime (tests/test_colab.py): its wheels, downloaded once into .colab/
 COLAB := .colab
@@ -36,9 +40,12 @@ course: $(READY)
 	$(PY) -m autograder.build
 
 ## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s] [UNSAFE=1]
-## each submission runs isolated (bubblewrap); UNSAFE=1 grades without isolation
+##            [LAYOUT=folders|canvas|moodle|gradescope] [ROSTER=<csv>] [STUDENTS=a,b] [NOTEBOOKS=a,b]
+## each submission runs isolated (bubblewrap); UNSAFE=1 grades without isolation;
+## STUDENTS=/NOTEBOOKS= regrade those only (NOTEBOOKS= also names the notebooks due)
 grade: $(READY)
-	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(UNSAFE)),--unsafe)
+	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(UNSAFE)),--unsafe) \
+		$(if $(LAYOUT),--layout $(LAYOUT)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(STUDENTS),--students "$(STUDENTS)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)")
 
 ## make review OUT=<dir>: serve the review pages of the written answers on this machine;
 ## the scores and comments entered there go to <dir>/manual_scores.csv

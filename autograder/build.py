@@ -7,6 +7,7 @@ Run with `python -m autograder.build [OUT_ROOT]` (default: the repository itself
 """
 
 import argparse
+import json
 import pathlib
 import re
 import shutil
@@ -56,13 +57,36 @@ def stage_autograder_files(stage, name):
     package = stage / "helpers_package"
     shutil.copytree(ROOT / "helpers", package / "helpers",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    shutil.copy(ROOT / "pyproject.toml", package / "pyproject.toml")
-    shutil.copy(ROOT / "README.md", package / "README.md")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    (package / "pyproject.toml").write_text(helpers_pyproject(project))
     runtime = {re.split(r"[<>=]", r)[0] for r in project["dependencies"]}
     pins = [r for r in project["optional-dependencies"]["course"] if r.split("==")[0] in runtime]
     (stage / "requirements.txt").write_text(
         "\n".join(pins + ["/autograder/source/files/helpers_package"]) + "\n")
+
+
+def helpers_pyproject(project):
+    """The helpers package's pyproject.toml in the zips: only what installs it (name,
+    version, dependencies), so that documentation never changes a zip or a cached grade."""
+    dependencies = "".join(f"\n    {json.dumps(d)}," for d in project["dependencies"])
+    return f"""\
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{project['name']}"
+version = "{project['version']}"
+requires-python = "{project['requires-python']}"
+dependencies = [{dependencies}
+]
+
+[tool.setuptools]
+packages = ["helpers"]
+
+[tool.setuptools.package-data]
+helpers = ["styles/*.mplstyle"]
+"""
 
 
 def assign(name, workdir):

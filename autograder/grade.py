@@ -12,6 +12,7 @@ in `OUT/results/`, so an interrupted run resumes.
 """
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from typing import NamedTuple
 
 from tqdm import tqdm
 
-from . import exports, grade_one, gradebook, hand_grading, report, review_pages
+from . import exports, grade_one, gradebook, hand_grading, intake, report, review_pages, sandbox
 from . import isolation as isolation_module
 from .course import NOTEBOOKS
 from .masters import ROOT, questions, written_questions
@@ -34,32 +35,52 @@ ZIPS = ROOT / "autograder" / "zips"
 
 class Graded(NamedTuple):
     """What grading a batch gave: the Outcomes by (student, notebook), the gradebook's
-    rows, and the problems found in OUT/manual_scores.csv (one line each)."""
+    rows, the problems found in OUT/manual_scores.csv (one line each), and the scores
+    that changed since the previous gradebook (gradebook.Change)."""
     outcomes: dict
     rows: list
     problems: list
+    changes: list = None  # None: there was no previous gradebook
+
+
+class Interrupted(Exception):
+    """The batch was stopped (Ctrl-C): the gradebook was left as it was; `kept` results
+    finished before and are remembered for the next run."""
+
+    def __init__(self, kept):
+        super().__init__(f"interrupted: the gradebook was left as it was; finished results "
+                         f"kept for the next run: {kept}")
+        self.kept = kept
+
+
 EXAMPLES = ROOT / "examples" / "submissions"  # written by `make course`: the course's own
 DEFAULT_TIMEOUT = 300
+MISSING_DETAIL = "missing: nothing handed in"
 
 
-def find_submissions(folder):
-    """`(student, notebook, path)` for every `<student>/<notebook>.ipynb` under `folder`,
-    plus `(student, None, path)` for files that match no course notebook."""
-    found = []
-    for student_dir in sorted(p for p in pathlib.Path(folder).iterdir() if p.is_dir()):
-        for path in sorted(student_dir.iterdir()):
-            notebook = path.stem if path.suffix == ".ipynb" and path.stem in NOTEBOOKS else None
-            found.append((student_dir.name, notebook, path))
-    return found
+def _digest(data):
+    return hashlib.sha256(data).hexdigest()[:20]
 
 
 def fingerprint(content, zip_path, isolation):
-    """What a cached result depends on: the submission's and the autograder's bytes, and
-    the isolation it was graded in."""
-    digest = hashlib.sha256(content)
-    digest.update(pathlib.Path(zip_path).read_bytes())
-    digest.update(isolation.summary.encode())
-    return digest.hexdigest()
+    """What a cached result depends on, part by part: the submission's bytes, the
+    autograder's (its tests, hidden checks and graded code; no documentation) and the
+    isolation it was graded in."""
+    return (f"submission:{_digest(content)} autograder:{_digest(pathlib.Path(zip_path).read_bytes())} "
+            f"isolation:{_digest(isolation.summary.encode())}")
+
+
+WHAT_CHANGED = {"submission": "the submission changed", "autograder": "the tests changed",
+                "isolation": "the isolation changed"}
+
+
+def what_changed(old_key, new_key):
+    """Why a submission was graded again, from its previous and its new fingerprint."""
+    if not old_key:
+        return "graded for the first time"
+    old, new = (dict(part.split(":", 1) for part in key.split()) for key in (old_key, new_key))
+    changed = [WHAT_CHANGED[part] for part in WHAT_CHANGED if old.get(part) != new.get(part)]
+    return " and ".join(changed) or "regraded on request"
 
 
 def grade_safely(zip_path, filename, content, timeout, isolation):
@@ -74,63 +95,124 @@ def grade_safely(zip_path, filename, content, timeout, isolation):
                               f"grading error: {type(error).__name__}: {error}"[:300])
 
 
-def cached_outcome(path, key):
-    """The Outcome remembered at `path` if it was graded from the same bytes, else None."""
+def remembered(path):
+    """The Outcome remembered at `path`, or None (absent, or written by another version)."""
     try:
-        data = json.loads(path.read_text())
-        return Outcome.from_json(data) if data.get("key") == key else None
-    except (OSError, ValueError, KeyError, TypeError):  # absent, or written by another version
+        return Outcome.from_json(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+class Batch(NamedTuple):
+    """What a batch holds: the gradable files by (student, notebook), the files that are
+    not graded (intake.Found with a reason), the notebooks every student owes, and the
+    students (intake.Student by id: the roster's, then those the files name)."""
+    files: dict
+    strays: list
+    expected: tuple
+    students: dict
+
+
+def take_in(submissions_dir, layout=None, roster=None, notebooks=None):
+    """The Batch below `submissions_dir`: files found as `layout` says (intake.find), their
+    students matched to `roster` (id -> intake.Student), owing `notebooks` (default: each
+    notebook someone handed in)."""
+    roster = roster or {}
+    found = [dataclasses.replace(f, student=intake.roster_id(f.student, roster))
+             for f in intake.find(submissions_dir, layout)]
+    files = {(f.student, f.notebook): f for f in found if f.notebook}
+    students = dict(roster)
+    for item in found:
+        if item.student:
+            students.setdefault(item.student, intake.Student(item.student, item.name))
+    handed_in = {notebook for _, notebook in files}
+    expected = tuple(n for n in NOTEBOOKS if n in (notebooks or handed_in))
+    return Batch(files, [f for f in found if not f.notebook], expected, students)
+
+
 def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_TIMEOUT,
-                regrade=False, progress=True):
+                regrade=False, progress=True, layout=None, roster=None, students=None,
+                notebooks=None):
     """Grade every submission, each contained by `isolation`, and write the gradebook and
-    the files beside it (see `write_results`); return a Graded."""
+    the files beside it (see `write_results`); return a Graded.
+
+    `layout` and `roster` say how to read SUBMISSIONS (see `take_in`). Results remembered
+    from earlier runs are reused unless what decides them changed, or `regrade` (all), or
+    the submission is one of `students` or `notebooks` (ids or names; those only are then
+    graded again). Ctrl-C ends the running sandboxes, starts nothing more, keeps the
+    finished results and the previous gradebook, and raises Interrupted."""
     out_dir = pathlib.Path(out_dir)
     for folder in (submissions_dir, out_dir, ROOT):
         if isolation.exposes(folder):
             raise ValueError(f"{folder} lies inside what student code may read "
                              f"({', '.join(isolation.exposed)}): move it elsewhere")
+    batch = take_in(submissions_dir, layout, roster, notebooks)
+    unknown = [n for n in notebooks or () if n not in NOTEBOOKS]
+    if unknown:
+        raise ValueError(f"no course notebook {unknown[0]!r}: use one of {', '.join(NOTEBOOKS)}")
+    students = {intake.roster_id(student, batch.students) for student in students or ()}
+    unknown = sorted(students - set(batch.students))
+    if unknown:
+        raise ValueError(f"no student {unknown[0]!r} in {submissions_dir}")
     cache = out_dir / "results"
     cache.mkdir(parents=True, exist_ok=True)
     gradebook.write_atomically(out_dir / "isolation.txt", isolation.summary + "\n")
-    found = find_submissions(submissions_dir)
-    outcomes, contents, todo = {}, {}, []
-    for student, notebook, path in found:
-        if notebook is None:
-            outcomes[student, path.name] = not_graded(
-                Status.NOT_A_NOTEBOOK, f"not a course notebook (expected one of {', '.join(NOTEBOOKS)})")
-            continue
-        content = contents[student, notebook] = path.read_bytes()  # now: nothing can change it
+    chosen = students or notebooks
+    outcomes, contents, todo, reasons = {}, {}, [], {}
+    for (student, notebook), item in sorted(batch.files.items()):
+        content = contents[student, notebook] = item.path.read_bytes()  # now: nothing can change it
         key = fingerprint(content, ZIPS / f"{notebook}.zip", isolation)
         cached = cache / student / f"{notebook}.json"
-        remembered = None if regrade else cached_outcome(cached, key)
-        if remembered is not None:
-            outcomes[student, notebook] = remembered
+        before = remembered(cached)
+        selected = (not students or student in students) and (not notebooks or notebook in notebooks)
+        if before is not None and not regrade and (before.key == key or (chosen and not selected)):
+            outcomes[student, notebook] = before
         else:
-            todo.append((student, notebook, path.name, content, key, cached))
+            reasons[student, notebook] = what_changed(before.key if before else "", key)
+            todo.append((student, notebook, item.path.name, content, key, cached))
+    for student in batch.students:
+        for notebook in batch.expected:
+            outcomes.setdefault((student, notebook), not_graded(Status.MISSING, MISSING_DETAIL))
+    for item in batch.strays:
+        outcomes[item.student, item.shown] = not_graded(Status.NOT_A_NOTEBOOK, item.reason)
+    outcomes.update(_grade_all(todo, jobs, timeout, isolation, progress))
+    return write_results(out_dir, outcomes, contents, batch.students, reasons)
 
+
+def _grade_all(todo, jobs, timeout, isolation, progress):
+    """Grade the `todo` jobs in parallel, remembering each result as it comes; the
+    Outcomes by (student, notebook). Raises Interrupted on Ctrl-C."""
     def run(job):
         student, notebook, filename, content, key, cached = job
         outcome = grade_safely(ZIPS / f"{notebook}.zip", filename, content, timeout, isolation)
+        if sandbox.stopped():  # ended by Ctrl-C: not a result
+            return None
         outcome.key = key
         gradebook.write_atomically(cached, json.dumps(outcome.to_json()))
         return student, notebook, outcome
 
-    with ThreadPoolExecutor(jobs or os.cpu_count()) as pool, \
-            tqdm(total=len(todo), desc="grading", unit="notebook", disable=not progress) as bar:
-        for future in as_completed([pool.submit(run, job) for job in todo]):
-            student, notebook, outcome = future.result()
-            outcomes[student, notebook] = outcome
-            bar.update()
-    return write_results(out_dir, outcomes, contents)
+    sandbox.allow_starts()
+    graded = {}
+    pool = ThreadPoolExecutor(jobs or os.cpu_count())
+    try:
+        with tqdm(total=len(todo), desc="grading", unit="notebook", disable=not progress) as bar:
+            for future in as_completed([pool.submit(run, job) for job in todo]):
+                student, notebook, outcome = future.result()
+                graded[student, notebook] = outcome
+                bar.update()
+    except KeyboardInterrupt:
+        sandbox.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise Interrupted(len(graded)) from None
+    pool.shutdown()
+    return graded
 
 
-def write_results(out_dir, outcomes, contents):
+def write_results(out_dir, outcomes, contents, students, reasons):
     """Write everything a batch's `outcomes` give, with the hand scores of
     OUT/manual_scores.csv: the gradebook, the feedback files, the review pages of the
-    written answers, the class report and the wide CSV. Returns a Graded."""
+    written answers, the class report and the wide CSV (with `students`' names). Returns
+    a Graded, whose changes say why with `reasons` ((student, notebook) -> why regraded)."""
     rows = []
     for (student, notebook), outcome in sorted(outcomes.items()):
         if notebook in NOTEBOOKS:
@@ -141,19 +223,22 @@ def write_results(out_dir, outcomes, contents):
     scores, problems = hand_grading.read_scores(out_dir / hand_grading.SCORES_FILE, rows)
     rows = hand_grading.apply(rows, scores)
     for (student, notebook), outcome in outcomes.items():
-        if notebook in NOTEBOOKS:
+        if notebook in NOTEBOOKS and outcome.status is not Status.MISSING:
             hand = {q: s for (st, nb, q), s in scores.items() if (st, nb) == (student, notebook)}
             gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook), hand)
-    gradebook.write_csv(out_dir / "gradebook.csv", rows)
+    previous = out_dir / "gradebook.csv"
+    changes = gradebook.changes(gradebook.read_csv(previous), rows, reasons) \
+        if previous.exists() else None
+    gradebook.write_csv(previous, rows)
     answers = {}
     for student, notebook, question in waiting:
         written = hand_grading.written_answers(contents[student, notebook], notebook)
         answers.setdefault((notebook, question), {})[student] = written.get(question)
     review_pages.write_pages(out_dir / "manual", [q for notebook in NOTEBOOKS if any(
         nb == notebook for _, nb in outcomes) for q in written_questions(notebook)], answers, scores)
-    exports.write_wide_csv(out_dir / "grades_wide.csv", rows)
+    exports.write_wide_csv(out_dir / "grades_wide.csv", rows, students)
     report.write_report(out_dir / "report.html", outcomes, rows)
-    return Graded(outcomes, rows, problems)
+    return Graded(outcomes, rows, problems, changes)
 
 
 def isolation_for(submissions_dir, unsafe):
@@ -166,6 +251,10 @@ def isolation_for(submissions_dir, unsafe):
         "grading the course's own example submissions anyway" if examples else None)
 
 
+def _names(text):
+    return [name.strip() for name in text.split(",") if name.strip()] if text else None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("submissions")
@@ -176,7 +265,17 @@ def main(argv=None):
     parser.add_argument("--regrade", action="store_true", help="ignore remembered results")
     parser.add_argument("--unsafe", action="store_true",
                         help="grade without isolation: student code runs with your rights")
+    parser.add_argument("--layout", choices=intake.LAYOUTS,
+                        help="how SUBMISSIONS is laid out (default: recognised from its files)")
+    parser.add_argument("--roster", help="CSV of the students (id,name,email)")
+    parser.add_argument("--students", type=_names, help="regrade these students only (a,b)")
+    parser.add_argument("--notebooks", type=_names,
+                        help="the notebooks due (a,b): regrade these only; the students owe them")
     args = parser.parse_args(argv)
+    try:
+        roster = intake.read_roster(args.roster) if args.roster else None
+    except (OSError, ValueError) as error:
+        sys.exit(f"Not grading: the roster: {error}")
     try:
         isolation = isolation_for(args.submissions, args.unsafe)
     except isolation_module.IsolationUnavailable as why:
@@ -185,10 +284,15 @@ def main(argv=None):
     print(isolation.summary, flush=True)
     try:
         graded = grade_batch(args.submissions, args.out, isolation, jobs=args.jobs,
-                             timeout=args.timeout, regrade=args.regrade)
-    except ValueError as error:  # a folder student code could read
+                             timeout=args.timeout, regrade=args.regrade, layout=args.layout,
+                             roster=roster, students=args.students, notebooks=args.notebooks)
+    except ValueError as error:  # a folder student code could read, a name that is none
         sys.exit(f"Not grading: {error}")
-    print(gradebook.summary(graded.outcomes.values(), graded.rows))
+    except Interrupted as stop:
+        sys.exit(f"\n{stop}")
+    print(gradebook.summary(graded.outcomes, graded.rows))
+    if graded.changes is not None:
+        print(gradebook.changes_text(graded.changes))
     for problem in graded.problems:
         print(f"hand scores: {problem}")
     out = pathlib.Path(args.out)

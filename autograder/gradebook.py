@@ -113,22 +113,55 @@ def _written(notebook):
 
 
 def summary(outcomes, rows):
-    """A plain-text summary: how the submissions went (by their Outcome's status) and the
-    mean score of each autograded question (written answers are in the class report)."""
-    statuses = [outcome.status for outcome in outcomes]
-    graded = statuses.count(Status.GRADED)
-    timed_out = statuses.count(Status.TIMED_OUT)
+    """A plain-text summary: how the submissions went (by their Outcome's status), the
+    mean score of each autograded question (written answers are in the class report) and
+    every file that was not graded, with why. `outcomes`: Outcomes by (student, notebook)."""
+    statuses = [outcome.status for outcome in outcomes.values()]
+    handed_in = [s for s in statuses if s not in (Status.MISSING, Status.NOT_A_NOTEBOOK)]
+    graded = handed_in.count(Status.GRADED)
+    timed_out = handed_in.count(Status.TIMED_OUT)
     by_question = {}
     for row in rows:
-        if row.question and row.question not in _written(row.notebook):
+        if row.question and row.question not in _written(row.notebook) \
+                and not row.status.startswith(Status.MISSING.value):
             by_question.setdefault((row.notebook, row.question, row.max_score), []).append(row.score)
     # columns as wide as their longest entry, plus two spaces
     width_nb = max([len("notebook")] + [len(nb) for nb, _, _ in by_question]) + 2
     width_q = max([len("question")] + [len(q) for _, q, _ in by_question]) + 2
-    lines = [f"submissions: {len(statuses)}  graded: {graded}  timed out: {timed_out}  "
-             f"failed: {len(statuses) - graded - timed_out}", "",
-             f"{'notebook':<{width_nb}}{'question':<{width_q}}{'mean':>8}{'max':>6}"]
+    lines = [f"submissions: {len(handed_in)}  graded: {graded}  timed out: {timed_out}  "
+             f"failed: {len(handed_in) - graded - timed_out}  missing: "
+             f"{statuses.count(Status.MISSING)}  other files: {statuses.count(Status.NOT_A_NOTEBOOK)}",
+             "", f"{'notebook':<{width_nb}}{'question':<{width_q}}{'mean':>8}{'max':>6}"]
     for (notebook, question, max_score), scores in sorted(by_question.items()):
         lines.append(f"{notebook:<{width_nb}}{question:<{width_q}}{mean(scores):>8.2f}"
                      f"{_number(max_score):>6}")
+    strays = [(name, outcome.detail) for (_, name), outcome in sorted(outcomes.items())
+              if outcome.status is Status.NOT_A_NOTEBOOK]
+    if strays:
+        lines += ["", "files not graded:"] + [f"  {name}: {why}" for name, why in strays]
     return "\n".join(lines)
+
+
+Change = namedtuple("Change", "student notebook question old new why")
+
+
+def changes(old_rows, new_rows, reasons):
+    """The scores that differ from the previous gradebook's, as Changes; `reasons` says
+    why a submission was graded again ((student, notebook) -> text)."""
+    before = {(row.student, row.notebook, row.question): row for row in old_rows}
+    found = []
+    for row in new_rows:
+        old = before.get((row.student, row.notebook, row.question))
+        if old is not None and old.score != row.score:
+            why = reasons.get((row.student, row.notebook)) or f"now {row.status}"
+            found.append(Change(row.student, row.notebook, row.question, old.score, row.score, why))
+    return found
+
+
+def changes_text(found):
+    """The Changes as the end of a run lists them."""
+    if not found:
+        return "no score changed since the previous gradebook"
+    return "\n".join([f"scores changed since the previous gradebook: {len(found)}"] + [
+        f"  {c.student} {c.notebook} {c.question}: {_number(c.old)} -> {_number(c.new)} ({c.why})"
+        for c in found])

@@ -19,6 +19,7 @@ class Status(enum.Enum):
     WRONG_ASSIGNMENT = "wrong assignment"  # a notebook of another assignment
     NOT_A_NOTEBOOK = "not a course notebook"  # a file that matches no course notebook
     GRADER_ERROR = "grading error"         # a fault of the grader itself
+    MISSING = "missing"                    # an expected notebook nobody handed in
 
 
 @dataclass

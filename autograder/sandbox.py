@@ -31,6 +31,32 @@ SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREA
                                           "MKL_NUM_THREADS")}
 
 
+# The student processes running now, so that an interrupted batch can end them all.
+_running = set()
+_running_lock = threading.Lock()
+_stopped = threading.Event()
+
+
+def stop_all():
+    """End every running student process at once, and start no new one until
+    `allow_starts` (an interrupted batch)."""
+    _stopped.set()
+    with _running_lock:
+        processes = list(_running)
+    for process in processes:
+        process.kill()
+
+
+def allow_starts():
+    """Let student processes start again (a new batch)."""
+    _stopped.clear()
+
+
+def stopped():
+    """Whether `stop_all` has ended the batch."""
+    return _stopped.is_set()
+
+
 class StudentProcessError(Exception):
     """The student's process cannot be used: it timed out, died, or broke the protocol.
     `status` says which (Status.TIMED_OUT or Status.CRASHED)."""
@@ -55,6 +81,8 @@ class StudentProcess:
 
     def __init__(self, notebook_path, workdir, total_seconds, cell_seconds, call_seconds,
                  isolation):
+        if stopped():
+            raise StudentProcessError("grading was interrupted", Status.CRASHED)
         self.workdir = pathlib.Path(workdir)
         self.total_seconds = total_seconds
         self.deadline = time.monotonic() + total_seconds
@@ -81,6 +109,10 @@ class StudentProcess:
             isolation.command(self.workdir, worker), cwd=self.workdir, env=env,
             pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, start_new_session=True)
+        with _running_lock:
+            _running.add(self)
+        if stopped():  # interrupted while it started
+            self.kill()
         child.close()
         self._reader = threading.Thread(target=self._keep_output_head, daemon=True)
         self._reader.start()
@@ -181,11 +213,22 @@ class StudentProcess:
         self.close()
         raise StudentProcessError(reason, status)
 
+    def kill(self):
+        """End the process and everything in its session, from any thread."""
+        if self._process.returncode is not None:  # reaped: its id may be another's now
+            return
+        try:
+            os.killpg(self._process.pid, 9)
+        except ProcessLookupError:  # already gone
+            pass
+
     def close(self):
         """Stop the process (and, isolated, everything it started); keep its output."""
         if self._process.poll() is None:
-            os.killpg(self._process.pid, 9)
+            self.kill()
         self._process.wait()
+        with _running_lock:
+            _running.discard(self)
         self._sock.close()
         self._reader.join(timeout=2)  # the rest of the output, unless a survivor holds it
 

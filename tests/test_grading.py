@@ -112,7 +112,7 @@ def test_buggy_submissions_lose_points_on_their_question_with_the_right_message(
 
 def test_unreadable_notebook_scores_zero_with_a_reason_on_every_question(batch):
     _, _, rows, _ = batch
-    broken = rows_of(rows, "broken")
+    broken = rows_of(rows, "broken", "02_planning")
     written = [question for question, _, manual in questions("02_planning") if manual]
     assert written and set(written) <= set(broken)
     for row in broken.values():  # its written question too: there is nothing to grade by hand
@@ -122,14 +122,14 @@ def test_unreadable_notebook_scores_zero_with_a_reason_on_every_question(batch):
 
 def test_notebook_of_another_assignment_scores_zero(batch):
     _, _, rows, _ = batch
-    graded = [r for r in rows_of(rows, "wrong").values() if r["status"] != "manual: grade by hand"]
+    graded = [r for r in rows_of(rows, "wrong", "03_how_much_to_plan").values() if r["status"] != "manual: grade by hand"]
     assert graded and all(r["score"] == "0" and r["status"].startswith("wrong assignment")
                           for r in graded)
 
 
 def test_a_crashing_cell_costs_only_what_depends_on_it(batch):
     _, _, rows, _ = batch
-    graded = rows_of(rows, "crashing")
+    graded = rows_of(rows, "crashing", "02_planning")
     assert graded["dyna_q_planning"]["score"] == "0"
     assert "RuntimeError" in graded["dyna_q_planning"]["status"]
     assert graded["pasted_model_update"]["status"].startswith("graded")
@@ -137,8 +137,11 @@ def test_a_crashing_cell_costs_only_what_depends_on_it(batch):
 
 def test_a_file_that_is_no_course_notebook_is_reported(batch):
     _, _, rows, _ = batch
-    [row] = [r for r in rows if r["student"] == "stray"]
+    [row] = [r for r in rows if r["student"] == "stray" and r["question"] == ""]
     assert row["score"] == "0" and "not a course notebook" in row["status"]
+    assert row["notebook"] == "stray/notes.txt"
+    owed = {r["notebook"] for r in rows if r["student"] == "stray" and r["question"]}
+    assert owed == set(NOTEBOOKS)  # they handed in no notebook at all: every one is missing
 
 
 def test_summary_reports_counts_and_means(batch):
@@ -162,7 +165,8 @@ def test_summary_columns_stay_apart_for_long_notebook_and_question_names():
     from autograder.results import Outcome, Status
     rows = [gradebook.Row("ann", "08_decision_time_planning", "a_rather_long_question_name_here",
                           1.0, 2.0, "graded")]
-    header, line = gradebook.summary([Outcome(Status.GRADED)], rows).splitlines()[-2:]
+    header, line = gradebook.summary({("ann", "08_decision_time_planning"): Outcome(Status.GRADED)},
+                                     rows).splitlines()[-2:]
     assert line.split() == ["08_decision_time_planning", "a_rather_long_question_name_here",
                             "1.00", "2"]
     assert header.index("question") == line.index("a_rather_long")

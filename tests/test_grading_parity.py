@@ -100,7 +100,7 @@ def grade_with_make(folder, out):
         write_submission(folder, student, notebook, sources_of((student, notebook)))
     (folder / TRUNCATED[0]).mkdir()
     (folder / TRUNCATED[0] / f"{TRUNCATED[1]}.ipynb").write_text('{"cells": [  (a truncated upload)')
-    outcomes, rows, _ = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
+    outcomes, rows, *_ = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
     return outcomes, {(r.student, r.notebook, r.question): (float(r.score), float(r.max_score), r.status)
                       for r in rows}
 
