@@ -63,8 +63,8 @@ def detect_layout(folder):
         return "gradescope"
     if any("_assignsubmission_" in part for p in files for part in p.parts):
         return "moodle"
-    top = [p for p in files if p.parent == pathlib.Path(folder)]
-    if top and all(CANVAS_NAME.match(p.name) for p in top if not p.name.startswith(".")):
+    named = [p for p in files if not p.name.startswith(".")]
+    if named and all(CANVAS_NAME.match(p.name) for p in named):
         return "canvas"
     return "folders"
 

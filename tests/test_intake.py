@@ -59,8 +59,8 @@ def test_student_folders_with_name_damage_keep_the_newest_copy_and_list_the_rest
 
 
 def test_canvas_flat_files_name_the_student_by_canvas_user_id(tmp_path):
-    touch(tmp_path, "smithjohn_12345_678_01_model_update.ipynb",
-          "smithjohn_LATE_12345_990_Copy of 02_planning (1).ipynb", "doejane_23456_681_notes.txt")
+    touch(tmp_path, "01/smithjohn_12345_678_01_model_update.ipynb",  # a download per notebook
+          "02/smithjohn_LATE_12345_990_Copy of 02_planning (1).ipynb", "01/doejane_23456_681_notes.txt")
     assert intake.detect_layout(tmp_path) == "canvas"
     found = intake.find(tmp_path)
     assert {(f.student, f.notebook, f.name) for f in found} == {
