@@ -4,7 +4,10 @@
 
     OUT/nbgrader_config.py                      course configuration (see CONFIG)
     OUT/source/<assignment>/<notebook>.ipynb    one assignment per master, named as in
-                                                its Otter ASSIGNMENT CONFIG
+                                                its Otter ASSIGNMENT CONFIG, with the
+                                                release repository and branch of
+                                                `[tool.dynaq-course]` filled in (as the
+                                                Otter build fills them)
     OUT/autograder_files/<module>.py            the hidden check modules (`masters.hidden_modules`)
 
 and leaves everything else in OUT (gradebook.db, release/, submitted/, ...) alone, so it
@@ -49,6 +52,7 @@ import textwrap
 
 import nbformat
 
+from .build import fill_course_settings
 from .grade_one import CELL_SECONDS
 from .course import NOTEBOOKS
 from .masters import HIDDEN, ROOT, expanded, hidden_modules, walk
@@ -239,7 +243,7 @@ def write_course(out=DEFAULT_OUT, names=NOTEBOOKS):
         assignment, notebook, hidden_files = convert(name)
         target = out / "source" / assignment / f"{name}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, target)
+        target.write_text(fill_course_settings(nbformat.writes(notebook)) + "\n")
         for file in hidden_files:
             (out / HIDDEN_FOLDER).mkdir(parents=True, exist_ok=True)
             shutil.copy(HIDDEN / file, out / HIDDEN_FOLDER / file)

@@ -5,7 +5,7 @@ cycle (generate_assignment, autograde, export) runs in tests/test_grading_parity
 
 import nbformat
 
-from autograder import masters, nbgrader_course
+from autograder import build, masters, nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import hidden_modules, questions
 from conftest import ROOT
@@ -49,6 +49,16 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
     assert sorted(p.name for p in (tmp_path / "autograder_files").iterdir()) == [p.name for p in hidden]
     for path in hidden:
         assert (tmp_path / "autograder_files" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_course_notebooks_get_the_release_repository_like_the_otter_notebooks(tmp_path):
+    nbgrader_course.write_course(tmp_path)
+    repository = build.course_settings()["repository"]
+    for path in (tmp_path / "source").rglob("*.ipynb"):
+        text = path.read_text()
+        assert "{{" not in text, path.name
+        setup = next(c.source for c in nbformat.reads(text, 4).cells if "archive/refs/heads" in c.source)
+        assert f"https://github.com/{repository}/archive/" in setup, path.name
 
 
 def test_written_answers_are_manually_graded_cells_with_their_points_for_formgrader():
