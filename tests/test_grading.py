@@ -3,6 +3,8 @@ batch; every gradebook row, the feedback, resuming, and the CSV contract."""
 
 import csv
 import json
+import os
+import stat
 import subprocess
 import sys
 
@@ -166,3 +168,16 @@ def test_summary_columns_stay_apart_for_long_notebook_and_question_names():
     assert line.split() == ["08_decision_time_planning", "a_rather_long_question_name_here",
                             "1.00", "2"]
     assert header.index("question") == line.index("a_rather_long")
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_gradebook_files_get_the_permissions_the_umask_gives(tmp_path, umask, mode):
+    from autograder import gradebook
+    previous = os.umask(umask)
+    try:
+        gradebook.write_csv(tmp_path / "gradebook.csv", [])
+        gradebook.write_csv(tmp_path / "gradebook.csv", [])  # replacing it, too
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "gradebook.csv").stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
