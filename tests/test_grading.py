@@ -11,6 +11,7 @@ import sys
 import nbformat
 import pytest
 
+from autograder import nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import questions
 from autograder.submissions import reference_sources, write_correct_submissions, write_submission
@@ -52,6 +53,9 @@ def batch(tmp_path_factory):
     wrong = nbformat.read(ROOT / "notebooks" / "04_shortcut.ipynb", as_version=4)
     (folder / "wrong").mkdir()
     nbformat.write(wrong, folder / "wrong" / "03_how_much_to_plan.ipynb")
+    _, hub_notebook, _ = nbgrader_course.convert("01_model_update")  # cells carry nbgrader metadata
+    (folder / "hub").mkdir()
+    nbformat.write(hub_notebook, folder / "hub" / "01_model_update.ipynb")
     crashing = reference_sources()
     crashing["dyna_q_planning"] = "raise RuntimeError('my cell is broken')"
     write_submission(folder, "crashing", "02_planning", crashing)
@@ -127,6 +131,15 @@ def test_notebook_of_another_assignment_scores_zero(batch):
     graded = [r for r in rows_of(rows, "wrong").values() if r["status"] != "manual: grade by hand"]
     assert graded and all(r["score"] == "0" and r["status"].startswith("wrong assignment")
                           for r in graded)
+
+
+def test_a_notebook_of_the_nbgrader_release_is_not_graded_and_says_why(batch):
+    _, out, rows, _ = batch
+    hub = rows_of(rows, "hub")
+    assert hub and all(r["score"] == "0" for r in hub.values())
+    assert all(r["status"].startswith("wrong release: this notebook is from the nbgrader "
+                                      "(JupyterHub) release") for r in hub.values())
+    assert "Colab/Otter student release" in (out / "feedback" / "hub" / "01_model_update.md").read_text()
 
 
 def test_a_crashing_cell_costs_only_what_depends_on_it(batch):
