@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 SUBMISSIONS ?= examples/submissions
 SOLUTIONS ?=
+NOTEBOOKS ?=
 OUT ?= gradebook
 JOBS ?=
 TIMEOUT ?=
@@ -52,10 +53,12 @@ grade: $(READY)
 review: $(READY)
 	$(PY) -m autograder.review $(OUT)
 
-## make release [OUT=<dir>] [SOLUTIONS=<notebook>,...]: what students get (notebooks, public
-## tests, helpers), plus the reference solutions of the notebooks named, nothing else
+## make release [OUT=<dir>] [NOTEBOOKS=<notebook>,...] [SOLUTIONS=<notebook>,...]: what students
+## get (notebooks, public tests, helpers), written in place (a clone of the student repository
+## keeps .git/ and every file the release did not write); NOTEBOOKS adds only those notebooks
+## to the ones released before (default: all); SOLUTIONS adds those reference solutions
 release: $(READY)
-	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(SOLUTIONS),--solutions $(SOLUTIONS))
+	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS)) $(if $(SOLUTIONS),--solutions $(SOLUTIONS))
 
 ## make test: the whole test suite (the browser test needs Debian's Chromium, the grading
 ## tests bubblewrap, the Colab test Python 3.12 and the wheels of Colab's packages)

@@ -29,19 +29,26 @@ from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
 CELL_SECONDS = 60  # at most, and a third of the notebook's time so the rest can still run
 CALL_SECONDS = 10
 _CHECKS_LOCK = threading.Lock()
+WRONG_RELEASE_DETAIL = (
+    "wrong release: this notebook is from the nbgrader (JupyterHub) release; this course "
+    "grades the Colab/Otter release here: copy the answers into the same notebook of the "
+    "Colab/Otter student release and submit that one")
 
 
 def submission_problem(path, assignment):
     """The outcome of a submission that can't be graded, or None if it can.
 
     A notebook that lost its Otter metadata (cells copied into a new notebook) is still
-    graded; one that names another assignment is not.
+    graded; one that names another assignment is not, nor one of the nbgrader release
+    (its cells carry nbgrader metadata), whose scaffold the Otter tests do not grade.
     """
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # nbformat raises several types for unreadable files
         return not_graded(Status.INVALID, "invalid notebook: the file is not a readable .ipynb "
                                           f"({type(error).__name__})")
+    if any("nbgrader" in cell.metadata for cell in notebook.cells):
+        return not_graded(Status.WRONG_RELEASE, WRONG_RELEASE_DETAIL)
     named = notebook.metadata.get("otter", {}).get("assignment_name")
     if named is not None and named != assignment:
         return not_graded(Status.WRONG_ASSIGNMENT, f"wrong assignment: this notebook belongs to "

@@ -8,7 +8,7 @@ import functools
 import io
 import os
 import pathlib
-import tempfile
+import secrets
 from collections import namedtuple
 from statistics import mean
 
@@ -21,11 +21,24 @@ COLUMNS = Row._fields
 MANUAL_STATUS = "manual: grade by hand"
 
 
+def _new_file(folder, prefix):
+    """A new file of a free name in `folder`, open for writing: (descriptor, path). Made
+    with mode 0o666, so the umask (or the folder's default ACL) sets its permissions as
+    for any file the user makes; unlike mkstemp (0o600), and with no process-wide
+    os.umask() call, which would race with other grading threads."""
+    while True:
+        path = folder / f"{prefix}{secrets.token_hex(6)}"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
+        except FileExistsError:
+            continue
+
+
 def write_atomically(path, text):
     """Replace `path` with `text` in one step: readers see the old file or the new one."""
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    handle, temporary = _new_file(path.parent, f".{path.name}.")
     with os.fdopen(handle, "w", newline="") as file:
         file.write(text)
     os.replace(temporary, path)

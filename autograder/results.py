@@ -17,6 +17,7 @@ class Status(enum.Enum):
     CRASHED = "crashed"                    # its process ended or broke the protocol
     INVALID = "invalid notebook"           # not a readable .ipynb
     WRONG_ASSIGNMENT = "wrong assignment"  # a notebook of another assignment
+    WRONG_RELEASE = "wrong release"        # a notebook of the nbgrader (JupyterHub) release
     NOT_A_NOTEBOOK = "not a course notebook"  # a file that matches no course notebook
     GRADER_ERROR = "grading error"         # a fault of the grader itself
     MISSING = "missing"                    # an expected notebook nobody handed in

@@ -1,10 +1,12 @@
 """Shared fixtures: the repository root, the original tutorial's reference figures
 (tests/data/tutorial_reference.json), the reference Dyna-Q functions taken from the
 instructor master notebooks, the student notebooks run with those answers pasted in, and
-`gradescope_run` (an autograder zip run as Gradescope runs it)."""
+`gradescope_run` (an autograder zip run as Gradescope runs it) and `nbgrader` (its CLI run
+in a course folder)."""
 
 import functools
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -63,3 +65,10 @@ def gradescope_run(zip_path, submission, folder, path="/usr/bin:/bin"):
     subprocess.run([sys.executable, str(folder / "source" / "run_otter.py"), str(folder)],
                    check=True, capture_output=True, cwd=folder, env={"PATH": path})
     return json.loads((folder / "results" / "results.json").read_text())
+
+
+def nbgrader(folder, *args):
+    """Run nbgrader's CLI in the course folder; return the finished process."""
+    env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}")
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=1800)

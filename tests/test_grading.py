@@ -3,12 +3,15 @@ batch; every gradebook row, the feedback, resuming, and the CSV contract."""
 
 import csv
 import json
+import os
+import stat
 import subprocess
 import sys
 
 import nbformat
 import pytest
 
+from autograder import nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import questions
 from autograder.submissions import reference_sources, write_correct_submissions, write_submission
@@ -50,6 +53,9 @@ def batch(tmp_path_factory):
     wrong = nbformat.read(ROOT / "notebooks" / "04_shortcut.ipynb", as_version=4)
     (folder / "wrong").mkdir()
     nbformat.write(wrong, folder / "wrong" / "03_how_much_to_plan.ipynb")
+    _, hub_notebook, _ = nbgrader_course.convert("01_model_update")  # cells carry nbgrader metadata
+    (folder / "hub").mkdir()
+    nbformat.write(hub_notebook, folder / "hub" / "01_model_update.ipynb")
     crashing = reference_sources()
     crashing["dyna_q_planning"] = "raise RuntimeError('my cell is broken')"
     write_submission(folder, "crashing", "02_planning", crashing)
@@ -127,6 +133,15 @@ def test_notebook_of_another_assignment_scores_zero(batch):
                           for r in graded)
 
 
+def test_a_notebook_of_the_nbgrader_release_is_not_graded_and_says_why(batch):
+    _, out, rows, _ = batch
+    hub = rows_of(rows, "hub")
+    assert hub and all(r["score"] == "0" for r in hub.values())
+    assert all(r["status"].startswith("wrong release: this notebook is from the nbgrader "
+                                      "(JupyterHub) release") for r in hub.values())
+    assert "Colab/Otter student release" in (out / "feedback" / "hub" / "01_model_update.md").read_text()
+
+
 def test_a_crashing_cell_costs_only_what_depends_on_it(batch):
     _, _, rows, _ = batch
     graded = rows_of(rows, "crashing", "02_planning")
@@ -170,3 +185,16 @@ def test_summary_columns_stay_apart_for_long_notebook_and_question_names():
     assert line.split() == ["08_decision_time_planning", "a_rather_long_question_name_here",
                             "1.00", "2"]
     assert header.index("question") == line.index("a_rather_long")
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_gradebook_files_get_the_permissions_the_umask_gives(tmp_path, umask, mode):
+    from autograder import gradebook
+    previous = os.umask(umask)
+    try:
+        gradebook.write_csv(tmp_path / "gradebook.csv", [])
+        gradebook.write_csv(tmp_path / "gradebook.csv", [])  # replacing it, too
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "gradebook.csv").stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]

@@ -28,9 +28,6 @@ student never handed in.
 
 import csv
 import json
-import os
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -41,7 +38,7 @@ from autograder import course, gradescope, isolation, nbgrader_course
 from autograder.grade import grade_batch
 from autograder.masters import check_module, questions, reference_sources
 from autograder.submissions import fill_notebook, write_submission
-from conftest import ROOT, gradescope_run
+from conftest import ROOT, gradescope_run, nbgrader
 
 CORPUS = ROOT / "tests" / "corpus"
 ZIPS = ROOT / "autograder" / "zips"
@@ -103,13 +100,6 @@ def grade_with_make(folder, out):
     outcomes, rows, *_ = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
     return outcomes, {(r.student, r.notebook, r.question): (float(r.score), float(r.max_score), r.status)
                       for r in rows}
-
-
-def nbgrader(folder, *args):
-    """Run nbgrader's CLI in the course folder; return the finished process."""
-    env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}")
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=1800)
 
 
 def hand_in(folder, student, notebook, assignment, source_notebook):

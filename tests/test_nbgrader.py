@@ -1,14 +1,17 @@
 """`make nbgrader`: the Otter masters become an nbgrader course with every question, its
-points and its scaffolds; the hidden checks stay outside source/. The whole nbgrader
-cycle (generate_assignment, autograde, export) runs in tests/test_grading_parity.py.
+points and its scaffolds; the hidden checks stay outside source/; autograde names a
+notebook of the other release. The whole nbgrader cycle (generate_assignment, autograde,
+export) runs in tests/test_grading_parity.py.
 """
+
+import shutil
 
 import nbformat
 
-from autograder import masters, nbgrader_course
+from autograder import build, masters, nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import hidden_modules, questions
-from conftest import ROOT
+from conftest import ROOT, nbgrader
 
 
 def test_conversion_keeps_every_otter_question_and_its_points():
@@ -51,6 +54,16 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
         assert (tmp_path / "autograder_files" / path.name).read_bytes() == path.read_bytes()
 
 
+def test_course_notebooks_get_the_release_repository_like_the_otter_notebooks(tmp_path):
+    nbgrader_course.write_course(tmp_path)
+    repository = build.course_settings()["repository"]
+    for path in (tmp_path / "source").rglob("*.ipynb"):
+        text = path.read_text()
+        assert "{{" not in text, path.name
+        setup = next(c.source for c in nbformat.reads(text, 4).cells if "archive/refs/heads" in c.source)
+        assert f"https://github.com/{repository}/archive/" in setup, path.name
+
+
 def test_written_answers_are_manually_graded_cells_with_their_points_for_formgrader():
     """nbgrader's formgrader lists a cell for hand grading when it is a solution and a
     grade cell (not autograded tests) with points; the question text stays read-only."""
@@ -67,3 +80,23 @@ def test_written_answers_are_manually_graded_cells_with_their_points_for_formgra
                 "grade_id", "").startswith(f"{question.name}-prompt")]
             assert prompts and all(c.metadata.nbgrader["locked"] for c in prompts)
             assert question.rubric.splitlines()[0][20:60] not in nbformat.writes(notebook)
+
+
+def test_autograde_names_a_notebook_of_the_colab_otter_release_instead_of_scoring_it_0(tmp_path):
+    """A notebook of the Colab/Otter release handed in on the hub: nbgrader logs why it
+    cannot grade it (and exits with 1) and still grades a notebook of its own release."""
+    [assignment] = nbgrader_course.write_course(tmp_path, ["01_model_update"]).values()
+    assert nbgrader(tmp_path, "generate_assignment", assignment).returncode == 0
+    handed_in = {"colab": ROOT / "notebooks" / "01_model_update.ipynb",
+                 "hub": tmp_path / "release" / assignment / "01_model_update.ipynb"}
+    for student, notebook in handed_in.items():
+        folder = tmp_path / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        shutil.copy(notebook, folder)
+    autograded = nbgrader(tmp_path, "autograde", assignment)
+    assert autograded.returncode == 1
+    assert (f"WrongRelease: 01_model_update.ipynb of student colab ({assignment}) has no "
+            "nbgrader cells: it is not from the nbgrader (JupyterHub) release") in autograded.stderr
+    failed = [line for line in autograded.stderr.splitlines() if "error processing" in line]
+    assert failed and all("'colab'" in line or "/colab/" in line for line in failed)
+    assert (tmp_path / "autograded" / "hub" / assignment / "01_model_update.ipynb").is_file()

@@ -11,7 +11,7 @@ import pytest
 
 from autograder.course import FUNCTIONS, NOTEBOOKS, function
 from autograder.masters import solution_source
-from autograder.release import solution_names
+from autograder.release import notebook_names
 from autograder.solution_notebooks import model_answers, solution_code
 from conftest import ROOT
 from helpers import q_learning
@@ -61,7 +61,7 @@ def test_only_the_named_solutions_are_added(releases):
     assert added == {pathlib.Path("solutions", f"{name}.ipynb") for name in NAMED}
     assert set(plain) <= set(named)
     changed = [path for path in plain if plain[path] != named[path]]
-    assert changed == [pathlib.Path("README.md")]
+    assert sorted(changed) == [pathlib.Path(".release-manifest"), pathlib.Path("README.md")]
     assert all(f"solutions/{name}.ipynb" in named[pathlib.Path("README.md")].decode()
                for name in NAMED)
 
@@ -114,5 +114,5 @@ def test_an_unknown_notebook_is_refused_and_nothing_is_written(tmp_path):
     assert result.returncode != 0 and "unknown notebook(s) 03_how_much" in result.stderr
     assert not (tmp_path / "out").exists()
     with pytest.raises(ValueError, match="the notebooks are 01_model_update"):
-        solution_names("99_nothing")
-    assert solution_names(" 04_shortcut,01_model_update ,") == ["01_model_update", "04_shortcut"]
+        notebook_names("99_nothing")
+    assert notebook_names(" 04_shortcut,01_model_update ,") == ["01_model_update", "04_shortcut"]
