@@ -13,7 +13,6 @@ UNSAFE ?=
 LAYOUT ?=
 ROSTER ?=
 STUDENTS ?=
-NOTEBOOKS ?=
 CHROMIUM := /usr/bin/chromium
 # The simulated Colab runtime (tests/test_colab.py): its wheels, downloaded once into .colab/
 COLAB := .colab
