@@ -145,19 +145,19 @@ def page(question, answers, scores):
 <div id="save-bar" data-notebook="{html.escape(question.notebook)}"
   data-question="{html.escape(question.name)}">
   <button id="save">Save scores and comments</button> <span id="status"></span></div>
-<script src="../review.js"></script>
+<script src="review.js"></script>
 </body></html>
 """
 
 
 def write_pages(folder, questions, answers, scores):
     """Write the review page of every written question in `questions` under `folder`
-    (`<notebook>/<question>.html`) and the pages' script. `answers` maps (notebook,
-    question) to {student: answer}. Returns the pages' paths."""
-    write_atomically(folder / "review.js", SCRIPT)
+    (`<notebook>/<question>.html`) and the pages' script beside them. `answers` maps
+    (notebook, question) to {student: answer}. Returns the pages' paths."""
     paths = []
     for question in questions:
         path = folder / question.notebook / f"{question.name}.html"
+        write_atomically(path.parent / "review.js", SCRIPT)
         write_atomically(path, page(question, answers.get((question.notebook, question.name), {}),
                                     scores))
         paths.append(path)
