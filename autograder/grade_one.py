@@ -23,7 +23,7 @@ import zipfile
 import nbformat
 
 from . import isolation as isolation_module
-from .results import CheckResult, Outcome, QuestionResult, Status, not_graded
+from .results import CheckResult, Outcome, QuestionResult, Status, not_graded, readable
 from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
 
 CELL_SECONDS = 60  # at most, and a third of the notebook's time so the rest can still run
@@ -94,7 +94,7 @@ def failure_text(message):
 def plain_description(test):
     """What a test checks, in plain words: its docstring, else its name in words."""
     doc = " ".join((test.__doc__ or "").split())
-    return doc or test.__name__.removeprefix("test_").replace("_", " ")
+    return doc or readable(test.__name__)
 
 
 def summarise(test_files):

@@ -14,7 +14,7 @@ from statistics import mean
 
 from .course import NOTEBOOKS
 from .masters import questions
-from .results import Status
+from .results import Status, not_defined, undefined_name
 
 Row = namedtuple("Row", "student notebook question score max_score status")
 COLUMNS = Row._fields
@@ -102,15 +102,39 @@ def feedback_text(student, notebook, outcome, notebook_questions, hand=None):
         if result is None:
             lines += [f"## {question}: 0 / {_number(max_points)}", "", "Not graded (see status).", ""]
             continue
-        lines += [f"## {question}: {_number(result.score)} / {_number(max_points)}", ""]
-        failures = [check for check in result.checks if not check.passed]
-        if not failures:
-            lines += ["All checks passed.", ""]
-        for check in failures:
-            kind = "hidden check" if check.hidden else "public check"
-            lines.append(f"- {kind} failed: {check.message or 'no details'}")
-        lines.append("")
+        lines += [f"## {question}: {_number(result.score)} / {_number(max_points)}", "",
+                  *_checks_text(result.checks), ""]
     return "\n".join(lines)
+
+
+def _checks_text(checks):
+    """The lines listing every check of a question: passed or failed, public or hidden,
+    the points it earned of its points, and why it failed. A name the notebook does not
+    define is said once, above the list, not in every check it failed."""
+    missing = dict.fromkeys(filter(None, (undefined_name(check.message) for check in checks
+                                          if not check.passed)))
+    notes = [line for name in missing for line in (f"**{not_defined(f'`{name}`')}**", "")]
+    return notes + ["Checks:"] + [line for check in checks for line in _check_lines(check)]
+
+
+def _check_lines(check):
+    """One check as a list item: how it went, its points and what it checks, then why it
+    failed (unless a name was not defined: that is said above the list)."""
+    missing = None if check.passed else undefined_name(check.message)
+    verdict = "✓ passed" if check.passed else "✗ failed"
+    if missing:
+        verdict += f" (`{missing}` is not defined)"
+    earned = check.points if check.passed else 0
+    kind = "hidden" if check.hidden else "public"
+    head = f"- {verdict}, {_number(earned)} of {_points(check.points)} ({kind} check): {check.title}"
+    if check.passed or missing:
+        return [head]
+    first, *rest = (check.message or "no details").splitlines()
+    return [head, f"  - {first}"] + [f"    {line}" for line in rest]
+
+
+def _points(value):
+    return f"{_number(value)} point{'' if value == 1 else 's'}"
 
 
 def write_feedback(out_dir, student, notebook, outcome, notebook_questions, hand=None):

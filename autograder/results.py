@@ -7,6 +7,7 @@ Outcomes travel as JSON (the grader's cache in OUT/results/, the `grade_one` com
 """
 
 import enum
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -33,6 +34,11 @@ class CheckResult:
     points: float
     message: str = ""
     description: str = ""
+
+    @property
+    def title(self):
+        """What the check checks in plain words: its description, else its name in words."""
+        return self.description or readable(self.name)
 
 
 @dataclass
@@ -82,6 +88,26 @@ class Outcome:
                                           [CheckResult(**c) for c in q["checks"]])
                      for name, q in data.get("questions", {}).items()}
         return cls(**{**data, "status": Status(data["status"]), "questions": questions})
+
+
+def readable(test_name):
+    """A test function's name in words: test_k_zero_changes_nothing -> k zero changes nothing."""
+    return test_name.removeprefix("test_").replace("_", " ")
+
+
+_NOT_DEFINED = re.compile(r"NameError: (?:name '(\w+)'|(\w+)) is not defined")
+
+
+def not_defined(name):
+    """What grading says when the notebook does not define `name` (as it should be shown)."""
+    return (f"{name} is not defined in your notebook: did you delete, rename or not run the "
+            "cell that defines it?")
+
+
+def undefined_name(message):
+    """The name a check's failure message says is not defined (a NameError), else None."""
+    found = _NOT_DEFINED.search(message)
+    return found and (found[1] or found[2])
 
 
 def not_graded(status, detail):

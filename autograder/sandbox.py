@@ -21,7 +21,7 @@ import time
 import numpy as np
 
 from . import wire
-from .results import Status
+from .results import Status, not_defined
 
 WORKER = pathlib.Path(__file__).with_name("sandbox_worker.py")
 OUTPUT_CAP = 64 * 1024
@@ -282,5 +282,4 @@ class MissingName:
         self.name = name
 
     def __call__(self, *args, **kwargs):
-        raise NameError(f"{self.name} is not defined in your notebook: did you delete, rename "
-                        "or not run the cell that defines it?")
+        raise NameError(not_defined(self.name))

@@ -7,9 +7,10 @@ a whole number; any other real number may be an int, a float or a NumPy scalar (
 0-d array holding one). A bool, a string, an array of one or more dimensions, None
 where a number is due and a number where None is due are wrong.
 
-- `describe(x)`, `as_number(x)`, `as_count(x)`: the rule, as data.
-- `returned_number`, `returned_count`, `returned_table`: the rule as the public checks
-  use it, raising AssertionError with a message naming what came back.
+- `describe(x)`, `as_number(x)`, `as_count(x)`, `as_pairs(x)`: the rule, as data.
+- `returned_number`, `returned_count`, `returned_table`, `returned_pairs`: the rule as
+  the public checks use it, raising AssertionError with one message naming what the
+  function should return and what came back (None, a string, an array of another shape).
 - `seeded_generators()`: the public checks of random functions draw the same numbers
   wherever they run (in the student's kernel, or in the grader's process).
 """
@@ -76,15 +77,48 @@ def as_count(x):
     return int(value), None
 
 
-def _none_message(function):
-    return f"{function} returned None: add a return statement at the end"
+def as_pairs(x):
+    """(list of (int, int) pairs, None) if `x` holds (state, action) pairs: a list, tuple
+    or set of pairs (each a list, tuple or array of two whole numbers) or an array with one
+    pair per row (an empty one holds none); else (None, what it is instead)."""
+    if isinstance(x, _NDARRAY):
+        if x.size == 0:
+            return [], None
+        if x.ndim != 2 or x.shape[1] != 2:
+            return None, (f"an array of shape {tuple(x.shape)} (one pair per row needs "
+                          "shape (n, 2))")
+    elif type(x) not in (list, tuple, set, frozenset):
+        return None, describe(x)
+    pairs = []
+    for item in x:
+        if isinstance(item, _NDARRAY):
+            item = item.tolist()
+        if type(item) not in (list, tuple) or len(item) != 2:
+            shown = (f"holds {len(item)} values, not 2" if type(item) in (list, tuple)
+                     else f"is {describe(item)}")
+            return None, (f"a {type(x).__name__} whose items are not (state, action) pairs "
+                          f"(one item {shown})")
+        (state, bad_state), (action, bad_action) = as_count(item[0]), as_count(item[1])
+        if bad_state or bad_action:
+            return None, (f"a pair that does not hold two whole numbers ({describe(item[0])}, "
+                          f"{describe(item[1])})")
+        pairs.append((state, action))
+    return pairs, None
+
+
+def _none_message(function, wanted):
+    return f"{function} returned None, but it should return {wanted}: add a return statement at the end"
+
+
+def _wrong_message(function, wanted, problem):
+    return f"{function} must return {wanted}, but it returned {problem}"
 
 
 def returned_number(result, function):
     """`result` as a float; AssertionError unless it is one number."""
-    assert result is not None, _none_message(function)
+    assert result is not None, _none_message(function, "one number")
     value, problem = as_number(result)
-    assert problem is None, f"{function} must return one number, but it returned {problem}"
+    assert problem is None, _wrong_message(function, "one number", problem)
     return value
 
 
@@ -93,24 +127,33 @@ def returned_count(result, function, none_allowed=False):
     number."""
     if result is None and none_allowed:
         return None
-    assert result is not None, _none_message(function)
+    wanted = f"a whole number{' or None' if none_allowed else ''}"
+    assert result is not None, _none_message(function, wanted)
     value, problem = as_count(result)
-    assert problem is None, (f"{function} must return a whole number"
-                             f"{' or None' if none_allowed else ''}, but it returned {problem}")
+    assert problem is None, _wrong_message(function, wanted, problem)
     return value
 
 
 def returned_table(result, shape, function):
     """`result` as a float array of `shape`; AssertionError unless it is one."""
-    assert result is not None, _none_message(function)
+    wanted = f"a NumPy array of shape {tuple(shape)}"
+    assert result is not None, _none_message(function, wanted)
     try:
         array = np.array(result, dtype=float)
     except (TypeError, ValueError):
-        raise AssertionError(f"{function} must return an array of numbers, but it returned "
-                             f"{describe(result)}") from None
-    assert array.shape == tuple(shape), (f"{function} must return an array of shape "
-                                         f"{tuple(shape)}, but it returned {describe(result)}")
+        raise AssertionError(_wrong_message(function, "an array of numbers", describe(result))) from None
+    assert array.shape == tuple(shape), _wrong_message(function, wanted, describe(result))
     return array
+
+
+def returned_pairs(result, function):
+    """`result` as a sorted list of (state, action) int pairs; AssertionError unless it
+    holds such pairs (see `as_pairs`)."""
+    wanted = "a list of (state, action) pairs"
+    assert result is not None, _none_message(function, wanted)
+    pairs, problem = as_pairs(result)
+    assert problem is None, _wrong_message(function, wanted, problem)
+    return sorted(pairs)
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ batch; every gradebook row, the feedback, resuming, and the CSV contract."""
 import csv
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from autograder import nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import questions
+from autograder.results import Outcome
 from autograder.submissions import reference_sources, write_correct_submissions, write_submission
 from conftest import ROOT
 
@@ -112,8 +114,25 @@ def test_buggy_submissions_lose_points_on_their_question_with_the_right_message(
     lost = sum(check.points for check in checks if check.name in failing)
     assert float(row["max_score"]) - float(row["score"]) >= lost
     feedback = next((out / "feedback" / f"buggy{number}").glob("*.md")).read_text()
-    assert "hidden check failed" in feedback and "Traceback" not in feedback
+    assert "✗ failed, 0 of" in feedback and "(hidden check)" in feedback
+    assert "Traceback" not in feedback
     assert "_checks" not in feedback and "check_kit" not in feedback
+
+
+def test_each_feedback_lists_every_check_and_its_points_add_up_to_the_score(batch):
+    _, out, rows, _ = batch
+    scores = {(r["student"], r["notebook"], r["question"]): float(r["score"]) for r in rows}
+    graded = list((out / "results").rglob("*.json"))
+    assert len(graded) > len(BUGGY)
+    for path in graded:
+        student, notebook = path.parent.name, path.stem
+        outcome = Outcome.from_json(json.loads(path.read_text()))
+        sections = (out / "feedback" / student / f"{notebook}.md").read_text().split("\n## ")
+        for question, result in outcome.questions.items():
+            [section] = [s for s in sections if s.startswith(f"{question}: ")]
+            earned = [float(x) for x in re.findall(r"^- [✓✗][^,]*, ([\d.]+) of ", section, re.M)]
+            assert len(earned) == len(result.checks), section
+            assert sum(earned) == pytest.approx(scores[student, notebook, question]), section
 
 
 def test_unreadable_notebook_scores_zero_with_a_reason_on_every_question(batch):

@@ -279,7 +279,8 @@ def test_a_missing_function_is_named_in_the_feedback(batch):
     out, rows = batch.out, batch.rows
     assert graded(rows, "missing_function", "dyna_q_planning")[0] == 0
     feedback = (out / "feedback" / "missing_function" / "02_planning.md").read_text()
-    assert "dyna_q_planning is not defined in your notebook" in feedback
+    assert feedback.count("`dyna_q_planning` is not defined in your notebook") == 1
+    assert "- ✗ failed (`dyna_q_planning` is not defined), 0 of 1 point (public check)" in feedback
 
 
 def test_unreadable_and_wrong_notebooks_score_zero_with_a_reason(batch):

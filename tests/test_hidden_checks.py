@@ -189,6 +189,21 @@ def test_a_crash_becomes_a_plain_message_naming_the_exception_and_the_call():
     assert "Traceback" not in message
 
 
+WRONG_RETURNS = {"None": None, "a string": "oops", "a NumPy float": np.float64(-1.0),
+                 "a 1-d array": np.zeros(3), "a list of NumPy numbers": [np.float64(1.5), np.int64(2)]}
+
+
+@pytest.mark.parametrize("returned", WRONG_RETURNS.values(), ids=WRONG_RETURNS)
+@pytest.mark.parametrize("kind", CHECK_LISTS)
+def test_a_wrong_return_fails_checks_with_plain_messages_and_plain_numbers(kind, returned):
+    results = check_kit.run_checks(CHECK_LISTS[kind], lambda *args: returned)
+    failures = [message for _, points, earned, message in results if earned < points]
+    assert failures
+    for message in failures:
+        assert message.strip() and "could not be completed" not in message, message
+        assert not re.search(r"np\.(float|int|uint|bool|str)\w*\(", message), message
+
+
 def test_a_check_raises_assertion_error_when_called_directly():
     def returns_none(model, state, action, reward, next_state):
         model[state, action] = reward, next_state

@@ -17,6 +17,7 @@ Public API
     number_text(x)         a number as a failure message shows it
     describe(x)            what a returned value is, in a student's words (helpers.answers)
     as_count(x), as_number(x)   judge a returned number by its value (helpers.answers)
+    as_pairs(x)            read returned (state, action) pairs (helpers.answers)
     as_float_array(x, shape)    (a float copy, None) or (None, what ``x`` is instead)
     acceptance_interval, rejection_probability   exact binomial tests
 
@@ -35,12 +36,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from helpers.answers import as_count, as_number, describe
+from helpers.answers import as_count, as_number, as_pairs, describe
 from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
 
 __all__ = ["Check", "run_checks", "assert_passes", "seeded", "call_student",
            "call_student_repeatedly", "with_arguments", "same", "close",
-           "number_text", "describe", "as_count", "as_number", "as_float_array",
+           "number_text", "describe", "as_count", "as_number", "as_pairs", "as_float_array",
            "acceptance_interval", "upper_tail", "rejection_probability", "interval_probability"]
 
 # numpy and random entry points captured at import time, before a notebook can

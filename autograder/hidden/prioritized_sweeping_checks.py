@@ -14,9 +14,9 @@ Decisions
 - ``priority`` may return any single real number (``check_kit.as_number``: an int, a
   float, a NumPy scalar). It is only asked about observed pairs, as the planner does.
 - ``predecessors`` may return the pairs in any order, as a list, tuple or set of pairs
-  (each a tuple, list or array of two whole numbers, judged by ``check_kit.as_count``)
-  or as an (n, 2) array; nothing found may be an empty list or an empty array. A
-  generator is refused: it can be read only once.
+  (each a tuple, list or array of two whole numbers) or as an (n, 2) array, as
+  ``check_kit.as_pairs`` reads them; nothing found may be an empty list or an empty
+  array. A generator is refused: it can be read only once.
 - Each property has its own check, built so that one mistake fails only the checks of
   the properties it breaks: pairs whose next state is the state itself are used only
   in the self-loop check, and state 0 (the one a NaN turned into 0 would point to) is
@@ -28,11 +28,10 @@ import random
 
 import numpy as np
 
-from check_kit import Check, as_count, as_number, call_student, close, describe, number_text, same, seeded
+from check_kit import Check, as_number, as_pairs, call_student, close, number_text, same, seeded
 
 # captured at import time, before a notebook can rebind them
 _np_array = np.array
-_NDARRAY = np.ndarray
 _Random = random.Random
 _isnan = math.isnan
 _NAN = float("nan")
@@ -288,37 +287,15 @@ class _PredecessorCase:
 
 def _as_pair_list(obj, n_states, n_actions):
     """(list of (state, action) ints, None) or (None, what is wrong in words)."""
-    if isinstance(obj, _NDARRAY):
-        if obj.size == 0:
-            return [], None
-        if obj.ndim != 2 or obj.shape[1] != 2:
-            return None, (f"an array of shape {tuple(obj.shape)} (one pair per row needs "
-                          "shape (n, 2))")
-        items = list(obj)
-    elif type(obj) in (list, tuple, set, frozenset):
-        items = list(obj)
-    else:
-        return None, describe(obj)
-    pairs = []
-    for item in items:
-        if isinstance(item, _NDARRAY):
-            item = item.tolist()
-        if type(item) not in (list, tuple) or len(item) != 2:
-            shown = (f"holds {len(item)} values, not 2" if type(item) in (list, tuple)
-                     else f"is {describe(item)}")
-            return None, (f"a {type(obj).__name__} whose items are not (state, action) pairs "
-                          f"(one item {shown})")
-        (state, bad_state), (action, bad_action) = as_count(item[0]), as_count(item[1])
-        if bad_state or bad_action:
-            return None, f"a pair that does not hold two whole numbers ({describe(item[0])}, {describe(item[1])})"
+    pairs, problem = as_pairs(obj)
+    for state, action in pairs or []:
         if not (0 <= state < n_states and 0 <= action < n_actions):
             swapped = 0 <= action < n_states and 0 <= state < n_actions
             return None, (f"the pair ({state}, {action}), which is not a (state, action) pair of "
                           f"this model (states 0 to {n_states - 1}, actions 0 to {n_actions - 1})"
                           + ("; is it written (action, state)? Put the state first" if swapped
                              else ""))
-        pairs.append((state, action))
-    return pairs, None
+    return pairs, problem
 
 
 def _pair_text(pairs, most=8):

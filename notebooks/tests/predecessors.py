@@ -9,18 +9,15 @@ points = None
 def test_predecessors_finds_the_pairs_leading_to_a_state(predecessors):
     """The pairs leading to a state are found (public example)."""
     import numpy as np
-    from helpers.answers import describe, returned_count
+    from helpers.answers import returned_pairs
     model = np.full((5, 2, 2), np.nan)
     model[0, 0] = (0.0, 3.0)
     model[2, 1] = (-1.0, 3.0)
     model[3, 0] = (0.0, 3.0)
     model[1, 1] = (1.0, np.nan)
     model[4, 0] = (0.0, 2.0)
-    result = predecessors(model, 3)
-    assert result is not None, 'predecessors returned None: add a return statement at the end'
-    assert isinstance(result, (list, tuple, set, frozenset, np.ndarray)), f'return a list of (state, action) pairs, not {describe(result)}'
-    found = sorted((tuple((returned_count(x, 'each pair of predecessors') for x in pair)) for pair in result))
+    found = returned_pairs(predecessors(model, 3), 'predecessors')
     assert found == [(0, 0), (2, 1), (3, 0)], f'the pairs leading to state 3 are (0, 0), (2, 1) and (3, 0), got {found}'
-    assert len(predecessors(model, 1)) == 0, 'no pair leads to state 1: return an empty list'
-    assert len(predecessors(model, 0)) == 0, 'no pair leads to state 0: a NaN next state (the episode ended, or the pair was never tried) is not state 0'
+    assert returned_pairs(predecessors(model, 1), 'predecessors') == [], 'no pair leads to state 1: return an empty list'
+    assert returned_pairs(predecessors(model, 0), 'predecessors') == [], 'no pair leads to state 0: a NaN next state (the episode ended, or the pair was never tried) is not state 0'
 
