@@ -10,11 +10,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .worlds import DOWN, LEFT, RIGHT, UP
+from .worlds import ACTION_ARROWS, ACTION_NAMES
 
-ACTION_LABELS = ("R", "U", "L", "D")
+ACTION_LABELS = tuple(name[0].upper() for name in ACTION_NAMES)  # R, U, L, D
 _CELL_COLOURS = {"red": "#e45756", "wall": "#4c4c4c", "start": "#54a24b", "goal": "#f2cf5b"}
-_ARROWS = {RIGHT: (1, 0), UP: (0, 1), LEFT: (-1, 0), DOWN: (0, -1)}
 
 
 def use_course_style():
@@ -59,16 +58,25 @@ def draw_grid(env, ax=None):
     return ax
 
 
+def cell_centres(env, states):
+    """The x and y coordinates of the centres of the cells `states` on the grid."""
+    states = np.asarray(states, dtype=int)
+    return states % env.dim_x + 0.5, states // env.dim_x + 0.5
+
+
+def action_arrows(actions):
+    """The x and y components (floats) of a unit arrow for each of `actions`."""
+    return np.array([ACTION_ARROWS[a] for a in actions], dtype=float).reshape(-1, 2).T
+
+
 def plot_quiver_max_action(env, value, ax=None):
     """Draw the greedy action of every state as an arrow on the grid."""
     ax = draw_grid(env, ax)
     greedy = np.asarray(value).argmax(axis=1)
     states = np.arange(env.n_states)
     keep = np.array([env.cells[s] not in ("wall", "goal") for s in states])
-    x = states % env.dim_x + 0.5
-    y = states // env.dim_x + 0.5
-    u = np.array([_ARROWS[a][0] for a in greedy], dtype=float)
-    v = np.array([_ARROWS[a][1] for a in greedy], dtype=float)
+    x, y = cell_centres(env, states)
+    u, v = action_arrows(greedy)
     ax.quiver(x[keep], y[keep], u[keep], v[keep], pivot="middle", scale=14, width=0.006)
     ax.set_title("Greedy action in each state")
     return ax
@@ -154,7 +162,7 @@ def plot_runs_with_spread(runs, label, x=None, ax=None, color=None):
 
 
 __all__ = [
-    "ACTION_LABELS", "draw_grid", "plot_heatmap_max_val", "plot_performance",
-    "plot_quiver_max_action", "plot_rewards", "plot_runs_with_spread", "plot_state_action_values",
-    "plot_steps_per_episode", "smooth", "use_course_style",
+    "ACTION_LABELS", "action_arrows", "cell_centres", "draw_grid", "plot_heatmap_max_val",
+    "plot_performance", "plot_quiver_max_action", "plot_rewards", "plot_runs_with_spread",
+    "plot_state_action_values", "plot_steps_per_episode", "smooth", "use_course_style",
 ]

@@ -46,7 +46,6 @@ from .worlds import ACTION_NAMES, QuentinsWorld
 DEFAULT_SEED = 1
 _OBSERVED_COLOUR = "#4c78a8"
 _SAMPLED_COLOUR = "#f58518"
-_ARROWS = {0: (1, 0), 1: (0, 1), 2: (-1, 0), 3: (0, -1)}
 
 
 # --------------------------------------------------------------------------- randomness
@@ -201,11 +200,9 @@ def describe_step(step):
 # --------------------------------------------------------------------------- drawing
 
 def _pair_arrows(env, pairs, length):
-    states = np.array([s for s, _ in pairs], dtype=int)
-    x, y = states % env.dim_x + 0.5, states // env.dim_x + 0.5
-    u = np.array([_ARROWS[a][0] for _, a in pairs], dtype=float) * length
-    v = np.array([_ARROWS[a][1] for _, a in pairs], dtype=float) * length
-    return x, y, u, v
+    x, y = plotting.cell_centres(env, [s for s, _ in pairs])
+    u, v = plotting.action_arrows([a for _, a in pairs])
+    return x, y, u * length, v * length
 
 
 def draw_planning_step(env, model, value, step=None, n_updates=0, axes=None):

@@ -9,7 +9,7 @@ import numpy as np
 
 RIGHT, UP, LEFT, DOWN = 0, 1, 2, 3
 ACTION_NAMES = ("right", "up", "left", "down")
-_MOVES = {RIGHT: (1, 0), UP: (0, 1), LEFT: (-1, 0), DOWN: (0, -1)}
+ACTION_ARROWS = {RIGHT: (1, 0), UP: (0, 1), LEFT: (-1, 0), DOWN: (0, -1)}  # (dx, dy) of a move
 _CELL_KINDS = {".": "free", "S": "start", "G": "goal", "x": "red", "#": "wall"}
 
 QUENTINS_LAYOUT = """
@@ -123,7 +123,7 @@ class GridWorld:
     def _compute_outcome(self, state, action):
         if state == self.goal_state:
             return None, 0
-        dx, dy = _MOVES[action]
+        dx, dy = ACTION_ARROWS[action]
         x, y = state % self.dim_x + dx, state // self.dim_x + dy
         if not (0 <= x < self.dim_x and 0 <= y < self.dim_y):
             return state, 0
