@@ -91,8 +91,14 @@ attempt("read a master", lambda: content(os.path.join(T["root"], "solutions", "0
     "reads_the_hidden_checks": '''
 attempt("read the hidden checks",
         lambda: content(os.path.join(T["root"], "autograder", "hidden", "dynaq_checks.py")))
+# the Python runtime and the helpers package are shown read-only on purpose, wherever
+# they are installed (a project cloned under /tmp, say): anything else is the grader's
+import helpers
+RUNTIME = tuple(os.path.realpath(p) + "/" for p in
+                {sys.prefix, sys.base_prefix, os.path.dirname(helpers.__file__)})
 attempt("read the unpacked autograder",
-        lambda: [content(p) for p in glob.glob("/tmp/**/*.py", recursive=True)])
+        lambda: [content(p) for p in glob.glob("/tmp/**/*.py", recursive=True)
+                 if not os.path.realpath(p).startswith(RUNTIME)])
 ''',
     "reads_other_submissions": '''
 attempt("list the submissions", lambda: os.listdir(T["submissions"]))
