@@ -248,6 +248,18 @@ def test_a_returned_string_or_object_array_fails_with_a_plain_message():
         assert results[0][2] == 0 and results[0][3].startswith("dyna_q_planning must return")
 
 
+@pytest.mark.parametrize("kind, argument", [  # (arguments without NaN before the call)
+    ("dyna_q_planning", 1), ("sample_model_planning", 1), ("sample_model_update", 0)])
+def test_returning_the_argument_updated_in_place_with_nan_counts_as_returning_it(kind, argument):
+    def writes_nan(*args):
+        args[argument].flat[0] = np.nan
+        return args[argument]
+
+    [returns] = [c for c in CHECK_LISTS[kind] if c.name.endswith(("returns_value_table",
+                                                                   "returns_model"))]
+    assert _earned(kind, writes_nan)[returns.name] == returns.points
+
+
 def test_warnings_from_a_correct_function_do_not_count_as_crashes():
     def warns(model, value, params):
         warnings.warn("a harmless warning", RuntimeWarning)
