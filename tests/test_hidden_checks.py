@@ -157,20 +157,11 @@ def test_running_the_checks_twice_gives_identical_results(entry):
 
 # --- defences ----------------------------------------------------------------------
 
-def _scaffold_planning(model, value, params):
-    candidates = np.array(np.where(~np.isnan(model[:, :, 0]))).T
-    for _ in range(params["k"]):
-        state, action = candidates[np.random.choice(len(candidates))]
-        reward, next_state = model[state, action]
-        best = 0 if np.isnan(next_state) else np.max(value[int(next_state)])
-        value[state, action] += params["alpha"] * (reward + params["gamma"] * best
-                                                   - value[state, action])
-    return value
-
-
-def _scaffold_model_update(model, state, action, reward, next_state):
-    model[state, action] = reward, next_state
-    return model
+# correct answers of the corpus, written as students fill in the scaffold
+_scaffold_planning = _student_function(
+    "dyna_q_planning", CORPUS / "dyna_q_planning" / "correct" / "scaffold_choice.py")
+_scaffold_model_update = _student_function(
+    "dyna_q_model_update", CORPUS / "dyna_q_model_update" / "correct" / "scaffold_tuple.py")
 
 
 def _earned(kind, func):
