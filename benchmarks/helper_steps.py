@@ -1,12 +1,14 @@
 """Section `steps`: the helpers' share of a real step (environment, action choice, value
 update, bookkeeping) against one planning call at k = 10 written in the scaffold's style."""
 
+import runpy
 import statistics
 import time
 import types
 
 import numpy as np
 
+from autograder.masters import ROOT
 from benchmarks import original_tutorial as original
 from benchmarks.runs import learned_model, reference, tutorial_params
 from benchmarks.timing import per_call
@@ -15,16 +17,11 @@ from helpers import q_learning
 STEP_BUDGET = 10.0        # a scaffold-style planning call (k = 10) / helpers' part of a step
 
 
-def scaffold_planning_once(model, value, params):
-    """Scaffold-style planning as a student writes it from the prompt: candidates once,
-    `np.random.randint` per draw, numpy scalars, `q_learning` per update."""
-    candidates = np.argwhere(~np.isnan(model[:, :, 0]))
-    for _ in range(params["k"]):
-        idx = np.random.randint(len(candidates))
-        state, action = candidates[idx]
-        reward, next_state = model[state, action]
-        value = q_learning(state, action, reward, next_state, value, params)
-    return value
+# Scaffold-style planning as a student writes it from the prompt (a correct answer of the
+# test corpus): candidates once, `np.random.randint` per draw, numpy scalars, the helpers'
+# `q_learning` per update.
+SCAFFOLD_ANSWER = ROOT / "tests" / "corpus" / "dyna_q_planning" / "correct" / "scaffold_randint.py"
+scaffold_planning_once = runpy.run_path(str(SCAFFOLD_ANSWER))["dyna_q_planning"]
 
 
 # The tutorial's own style: candidates found again for every update (np.where),

@@ -266,6 +266,20 @@ def _error_text(error):
             f"{html.escape(str(error))}</span>")
 
 
+def _shown_or_stopped(widget, shown, subject="Its run"):
+    """What a widget's picture shows, or how its last run stopped (``subject`` stopped)."""
+    if widget.last_error is None:
+        return shown
+    return f"{subject} stopped with {type(widget.last_error).__name__}: {widget.last_error}."
+
+
+def _example_call(widget, name, **settings):
+    """The call of ``name`` that shows ``widget``'s functions with ``settings``."""
+    values = "".join(f", {key}={value}" for key, value in settings.items())
+    return (f"{name}({function_name(widget.model_updater)}, {function_name(widget.planner)}"
+            f"{values})")
+
+
 # --------------------------------------------------------------------------- widgets
 
 class PlanningExplorer(StaticFallback, widgets.VBox):
@@ -342,14 +356,12 @@ class PlanningExplorer(StaticFallback, widgets.VBox):
             params = self.last_result.params
             values = {"k": params["k"], "epsilon": params["epsilon"], "alpha": params["alpha"],
                       "episodes": self.last_result.n_episodes}
-        shown = (f"The plots are for k = {values['k']}, ε = {values['epsilon']:.2f}, "
-                 f"α = {values['alpha']:.2f} and {values['episodes']} episodes."
-                 if self.last_error is None else
-                 f"Its run stopped with {type(self.last_error).__name__}: {self.last_error}.")
-        call = (f"planning_explorer({function_name(self.model_updater)}, "
-                f"{function_name(self.planner)}, k={values['k']}, epsilon={values['epsilon']:g}, "
-                f"alpha={values['alpha']:g}, n_episodes={values['episodes']})")
-        return shown, call
+        shown = _shown_or_stopped(
+            self, f"The plots are for k = {values['k']}, ε = {values['epsilon']:.2f}, "
+                  f"α = {values['alpha']:.2f} and {values['episodes']} episodes.")
+        return shown, _example_call(self, "planning_explorer", k=values["k"],
+                                    epsilon=f"{values['epsilon']:g}",
+                                    alpha=f"{values['alpha']:g}", n_episodes=values["episodes"])
 
 
 class PlanningStepper(StaticFallback, widgets.VBox):
@@ -432,14 +444,11 @@ class PlanningStepper(StaticFallback, widgets.VBox):
 
     def fallback_settings(self):
         """What the picture shows (the model and the last update) and the call for more."""
-        shown = (f"The picture shows the model after {self.real_steps.value} random real "
-                 f"steps and {len(self.history)} planning updates."
-                 if self.last_error is None else
-                 f"It stopped with {type(self.last_error).__name__}: {self.last_error}.")
-        call = (f"planning_stepper({function_name(self.model_updater)}, "
-                f"{function_name(self.planner)}, n_real_steps={self.real_steps.value}, "
-                f"n_updates={len(self.history)})")
-        return shown, call
+        shown = _shown_or_stopped(
+            self, f"The picture shows the model after {self.real_steps.value} random real "
+                  f"steps and {len(self.history)} planning updates.", subject="It")
+        return shown, _example_call(self, "planning_stepper", n_real_steps=self.real_steps.value,
+                                    n_updates=len(self.history))
 
 
 class ShortcutReplay(StaticFallback, widgets.VBox):
@@ -521,14 +530,12 @@ class ShortcutReplay(StaticFallback, widgets.VBox):
         shortcut_open = self.toggle.value
         world = (f"the shortcut opening at episode {self.shortcut_episode}" if shortcut_open
                  else "the shortcut staying closed")
-        shown = (f"The plot shows the steps per episode of {self.labels[0]} and "
-                 f"{self.labels[1]} over {self.n_episodes} episodes, {world}."
-                 if self.last_error is None else
-                 f"Its run stopped with {type(self.last_error).__name__}: {self.last_error}.")
-        call = (f"shortcut_replay({function_name(self.model_updater)}, "
-                f"{function_name(self.planner)}, shortcut_open={shortcut_open}, k={self.k}, "
-                f"n_episodes={self.n_episodes}, shortcut_episode={self.shortcut_episode})")
-        return shown, call
+        shown = _shown_or_stopped(
+            self, f"The plot shows the steps per episode of {self.labels[0]} and "
+                  f"{self.labels[1]} over {self.n_episodes} episodes, {world}.")
+        return shown, _example_call(self, "shortcut_replay", shortcut_open=shortcut_open,
+                                    k=self.k, n_episodes=self.n_episodes,
+                                    shortcut_episode=self.shortcut_episode)
 
 
 def planning_explorer(model_updater, planner, **options):

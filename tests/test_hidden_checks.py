@@ -157,20 +157,11 @@ def test_running_the_checks_twice_gives_identical_results(entry):
 
 # --- defences ----------------------------------------------------------------------
 
-def _scaffold_planning(model, value, params):
-    candidates = np.array(np.where(~np.isnan(model[:, :, 0]))).T
-    for _ in range(params["k"]):
-        state, action = candidates[np.random.choice(len(candidates))]
-        reward, next_state = model[state, action]
-        best = 0 if np.isnan(next_state) else np.max(value[int(next_state)])
-        value[state, action] += params["alpha"] * (reward + params["gamma"] * best
-                                                   - value[state, action])
-    return value
-
-
-def _scaffold_model_update(model, state, action, reward, next_state):
-    model[state, action] = reward, next_state
-    return model
+# correct answers of the corpus, written as students fill in the scaffold
+_scaffold_planning = _student_function(
+    "dyna_q_planning", CORPUS / "dyna_q_planning" / "correct" / "scaffold_choice.py")
+_scaffold_model_update = _student_function(
+    "dyna_q_model_update", CORPUS / "dyna_q_model_update" / "correct" / "scaffold_tuple.py")
 
 
 def _earned(kind, func):
@@ -246,6 +237,18 @@ def test_a_returned_string_or_object_array_fails_with_a_plain_message():
     for returned in ("value", np.array([[None] * 4] * 6, dtype=object)):
         results = check_kit.run_checks(PLANNING[:1], lambda model, value, params, r=returned: r)
         assert results[0][2] == 0 and results[0][3].startswith("dyna_q_planning must return")
+
+
+@pytest.mark.parametrize("kind, argument", [  # (arguments without NaN before the call)
+    ("dyna_q_planning", 1), ("sample_model_planning", 1), ("sample_model_update", 0)])
+def test_returning_the_argument_updated_in_place_with_nan_counts_as_returning_it(kind, argument):
+    def writes_nan(*args):
+        args[argument].flat[0] = np.nan
+        return args[argument]
+
+    [returns] = [c for c in CHECK_LISTS[kind] if c.name.endswith(("returns_value_table",
+                                                                   "returns_model"))]
+    assert _earned(kind, writes_nan)[returns.name] == returns.points
 
 
 def test_warnings_from_a_correct_function_do_not_count_as_crashes():

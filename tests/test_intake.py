@@ -58,23 +58,27 @@ def test_student_folders_with_name_damage_keep_the_newest_copy_and_list_the_rest
     assert len(found) == 6
 
 
+def found_in_layout(folder, layout, *names):
+    """(student, notebook, name) of every file found among `names`, written into `folder`,
+    once the folder is recognised as an LMS download in `layout`."""
+    touch(folder, *names)
+    assert intake.detect_layout(folder) == layout
+    return {(f.student, f.notebook, f.name) for f in intake.find(folder)}
+
+
 def test_canvas_flat_files_name_the_student_by_canvas_user_id(tmp_path):
-    touch(tmp_path, "01/smithjohn_12345_678_01_model_update.ipynb",  # a download per notebook
-          "02/smithjohn_LATE_12345_990_Copy of 02_planning (1).ipynb", "01/doejane_23456_681_notes.txt")
-    assert intake.detect_layout(tmp_path) == "canvas"
-    found = intake.find(tmp_path)
-    assert {(f.student, f.notebook, f.name) for f in found} == {
+    assert found_in_layout(
+        tmp_path, "canvas", "01/smithjohn_12345_678_01_model_update.ipynb",  # one download per notebook
+        "02/smithjohn_LATE_12345_990_Copy of 02_planning (1).ipynb", "01/doejane_23456_681_notes.txt") == {
         ("12345", "01_model_update", "smithjohn"), ("12345", "02_planning", "smithjohn"),
         ("23456", None, "doejane")}
 
 
 def test_moodle_downloads_in_folders_or_flat(tmp_path):
-    touch(tmp_path, "John Smith_1234567_assignsubmission_file_/01_model_update.ipynb",
-          "Jane Doe_7654321_assignsubmission_file_01_model_update (1).ipynb",
-          "Jane Doe_7654321_assignsubmission_onlinetext_onlinetext.html")
-    assert intake.detect_layout(tmp_path) == "moodle"
-    found = intake.find(tmp_path)
-    assert {(f.student, f.notebook, f.name) for f in found} == {
+    assert found_in_layout(
+        tmp_path, "moodle", "John Smith_1234567_assignsubmission_file_/01_model_update.ipynb",
+        "Jane Doe_7654321_assignsubmission_file_01_model_update (1).ipynb",
+        "Jane Doe_7654321_assignsubmission_onlinetext_onlinetext.html") == {
         ("1234567", "01_model_update", "John Smith"), ("7654321", "01_model_update", "Jane Doe"),
         ("7654321", None, "Jane Doe")}
 

@@ -17,14 +17,10 @@ Decisions
   notebooks pass them (float arrays), except in the check about plain lists.
 """
 
-import random
-
 import numpy as np
 
-from check_kit import Check, as_count, call_student, describe, number_text, seeded
-
-_np_array = np.array
-_Random = random.Random
+from check_kit import (Check, Random, as_count, call_student, describe, np_array, number_text,
+                       seeded)
 
 SEED = 3003
 _FS = "first_settled_episode"
@@ -71,7 +67,7 @@ def _settled(steps, limit):
 def _settling_runs(seed, count):
     """Steps that end within the limit after a noisy start with lucky short episodes;
     no episode takes exactly `limit` steps."""
-    rng = _Random(seed)
+    rng = Random(seed)
     runs = []
     for _ in range(count):
         limit = rng.choice((20, 25, 30, 40))
@@ -85,7 +81,7 @@ def _settling_runs(seed, count):
 
 def _check_settled(f, cases, why, as_list=False):
     for steps, limit in cases:
-        argument = list(steps) if as_list else _np_array(steps, dtype=float)
+        argument = list(steps) if as_list else np_array(steps, dtype=float)
         call = f"{_FS}({_steps_text(steps)}, {limit})"
         result = call_student(f, _FS, (argument, limit), f"as {call}")
         _judge(_FS, call, result, _settled(steps, limit), why)
@@ -156,21 +152,21 @@ def check_updates_k_per_real_step(f):
 @_prepared
 def check_updates_every_episode_counts(f):
     """With a 2-D array (agents x episodes) every episode counts."""
-    _check_updates(f, [(_np_array([[10.0, 20.0], [30.0, 40.0]]), 3)] + _episode_steps(5, 3, (4, 7)),
+    _check_updates(f, [(np_array([[10.0, 20.0], [30.0, 40.0]]), 3)] + _episode_steps(5, 3, (4, 7)),
                    "every episode of every agent counts")
 
 
 @_prepared
 def check_updates_none_when_k_zero(f):
     """With k = 0 there is no planning at all."""
-    _check_updates(f, [([20, 30], 0), (_np_array([3.0, 4.0]), 0)], "with k = 0 there is no planning")
+    _check_updates(f, [([20, 30], 0), (np_array([3.0, 4.0]), 0)], "with k = 0 there is no planning")
 
 
 @_prepared
 def check_updates_float_steps_and_numpy_k(f):
     """Steps recorded as floats and k as a NumPy integer, as the notebook's sweep gives
     them, count the same."""
-    _check_updates(f, [(_np_array([5.0, 5.0]), np.int64(100)), (_np_array([17.0, 3.0, 9.0]), np.int64(1))]
+    _check_updates(f, [(np_array([5.0, 5.0]), np.int64(100)), (np_array([17.0, 3.0, 9.0]), np.int64(1))]
                    + [(steps, np.int64(k)) for steps, k in _episode_steps(6, 3, 9)],
                    "the same count whatever the types")
 
@@ -189,7 +185,7 @@ def _exploit(steps, opening, limit, run):
 
 def _check_exploit(f, cases, why, default_run=False):
     for steps, opening, limit, run in cases:
-        arguments = (_np_array(steps, dtype=float), opening, limit) + (() if default_run else (run,))
+        arguments = (np_array(steps, dtype=float), opening, limit) + (() if default_run else (run,))
         call = (f"{_EE}({_steps_text(steps)}, {opening}, {limit}"
                 + (")" if default_run else f", run={run})"))
         result = call_student(f, _EE, arguments, f"as {call}")
@@ -199,7 +195,7 @@ def _check_exploit(f, cases, why, default_run=False):
 def _adapting_runs(seed, count):
     """Long episodes, a shortcut, then noisy adaptation into a run of short ones. No short
     run starts before the opening, and no episode takes exactly `limit` steps."""
-    rng = _Random(seed)
+    rng = Random(seed)
     cases = []
     for _ in range(count):
         limit, run = rng.choice((10, 12, 20)), rng.choice((2, 3, 5))

@@ -14,16 +14,9 @@ first. When a wrong answer equals what a typical mistake would give, the message
 """
 
 import math
-import random
 
-import numpy as np
-
-from check_kit import Check, as_number, call_student, close, number_text, seeded
-
-_np_array = np.array
-_Random = random.Random
-_NAN = float("nan")
-_INF = float("inf")
+from check_kit import (INF, NAN, Check, Random, as_number, call_student, close, np_array,
+                       number_text, seeded)
 
 SEED = 2024
 _RR = "rollout_return"
@@ -46,7 +39,7 @@ def _reference_return(model, state, actions, gamma, values, *, first_discount=1.
         reward, next_state = model[state][action]
         if reward != reward:
             if not stop_at_untried:
-                return _NAN
+                return NAN
             break
         total += (discount if discount_rewards else 1.0) * reward
         discount *= gamma
@@ -106,9 +99,9 @@ class _RolloutCase:
             for t in range(stop):
                 state = int(self.model[state][self.actions[t]][1])
             if kind == "terminal":
-                self.model[state][self.actions[stop]][1] = _NAN
+                self.model[state][self.actions[stop]][1] = NAN
             else:
-                self.model[state][self.actions[stop]] = [_NAN, _NAN]
+                self.model[state][self.actions[stop]] = [NAN, NAN]
             self.actions += [rng.randrange(self.n_actions) for _ in range(2)]
         self.as_array = as_array
         self.expected = _reference_return(self.model, self.state, self.actions, self.gamma,
@@ -146,9 +139,9 @@ class _RolloutCase:
         return f"the model gives: {walk}{stop}{tail}"
 
     def run(self, func):
-        model = _np_array(self.model, dtype=float)
-        actions = _np_array(self.actions, dtype=int) if self.as_array else list(self.actions)
-        values = _np_array(self.values, dtype=float)
+        model = np_array(self.model, dtype=float)
+        actions = np_array(self.actions, dtype=int) if self.as_array else list(self.actions)
+        values = np_array(self.values, dtype=float)
         result = call_student(func, _RR, (model, self.state, actions, self.gamma, values), self.context())
         return as_number(result)
 
@@ -165,7 +158,7 @@ class _RolloutCase:
 
 
 def _cases(seed, kind, count):
-    rng = _Random(seed)
+    rng = Random(seed)
     return [_RolloutCase(rng, kind, as_array=bool(i % 2)) for i in range(count)]
 
 
@@ -244,7 +237,7 @@ def check_rollout_stops_at_untried_pair(f):
 
 def _ucb_reference(total_return, visits, parent_visits, c):
     if visits == 0:
-        return _INF
+        return INF
     return total_return / visits + c * math.sqrt(math.log(parent_visits) / visits)
 
 
@@ -257,7 +250,7 @@ _UCB_UNVISITED = [(0.0, 0, 0, 0.5), (0.0, 0, 1, 1.0), (0.0, 0, 7, 0.2), (0.0, 0,
 
 
 def _ucb_cases(seed, count, c_zero):
-    rng = _Random(seed)
+    rng = Random(seed)
     cases = []
     for _ in range(count):
         visits = rng.randrange(1, 30)
@@ -287,7 +280,7 @@ def _ucb_hint(args, got):
          " It matches a bonus without the square root."),
         (total + c * math.sqrt(math.log(parent) / visits),
          " It matches the total return instead of the average return (divide by visits)."),
-        (mean + c * math.sqrt(math.log(visits) / parent) if parent else _NAN,
+        (mean + c * math.sqrt(math.log(visits) / parent) if parent else NAN,
          " It matches the visit counts swapped: the logarithm is of the parent's visits."),
     )
     for wrong, hint in variants:

@@ -19,22 +19,11 @@ Decisions
   except the reused uniformity check (false-failure odds below 1e-10).
 """
 
-import math
-import random
-
 import numpy as np
 
 import dynaq_checks
-from check_kit import (Check, as_float_array, call_student, close, number_text, same, seeded,
-                       with_arguments)
-
-_np_array = np.array
-_np_asarray = np.asarray
-_np_zeros = np.zeros
-_Random = random.Random
-_isnan = math.isnan
-_sqrt = math.sqrt
-_NAN = float("nan")
+from check_kit import (NAN, Check, Random, as_float_array, call_student, close, isnan, np_array,
+                       np_asarray, np_zeros, number_text, same, seeded, sqrt, with_arguments)
 
 SEED = 24680
 _FN = "dyna_q_plus_planning"
@@ -55,7 +44,7 @@ _KAPPA_ZERO_NOTE = (" (This check calls your function with kappa = 0 and every e
 def _without_bonus(student_function):
     """The student's Dyna-Q+ planner seen as a Dyna-Q planner: kappa 0, elapsed all 0."""
     def dyna_q_arguments(model, value, params):
-        return model, value, _np_zeros(_np_asarray(model).shape[:2]), dict(params, kappa=0.0)
+        return model, value, np_zeros(np_asarray(model).shape[:2]), dict(params, kappa=0.0)
     return with_arguments(student_function, dyna_q_arguments)
 
 
@@ -88,10 +77,10 @@ class _BonusWorld:
 
     def __init__(self, seed, n_states, observed, kappa, alpha, gamma):
         """``observed``: (state, action, reward, next state or None, elapsed) tuples."""
-        rng = _Random(seed)
+        rng = Random(seed)
         self.S, self.A = n_states, 4
         self.kappa, self.alpha, self.gamma = kappa, alpha, gamma
-        self.model_list = [[[_NAN, _NAN] for _ in range(self.A)] for _ in range(self.S)]
+        self.model_list = [[[NAN, NAN] for _ in range(self.A)] for _ in range(self.S)]
         used = {e for *_, e in observed}
         self.elapsed_list = [[0.0] * self.A for _ in range(self.S)]
         for s in range(self.S):
@@ -103,7 +92,7 @@ class _BonusWorld:
                 self.elapsed_list[s][a] = e
         for s, a, reward, next_state, elapsed in observed:
             self.model_list[s][a] = [float(reward),
-                                     _NAN if next_state is None else float(next_state)]
+                                     NAN if next_state is None else float(next_state)]
             self.elapsed_list[s][a] = float(elapsed)
         self.observed = [(s, a) for s, a, *_ in observed]
         observed_states = {s for s, _ in self.observed}
@@ -114,13 +103,13 @@ class _BonusWorld:
                                for _ in range(self.S)]
             if all(self._well_separated(s, a) for s, a in self.observed):
                 break
-        self._model = _np_array(self.model_list, dtype=float)
-        self._value = _np_array(self.value_list, dtype=float)
-        self._elapsed = _np_array(self.elapsed_list, dtype=float)
+        self._model = np_array(self.model_list, dtype=float)
+        self._value = np_array(self.value_list, dtype=float)
+        self._elapsed = np_array(self.elapsed_list, dtype=float)
 
     def _well_separated(self, s, a):
         options = list(self.wrong_first_updates(s, a).values()) + [self.value_list[s][a]]
-        right = self.updates(s, a, self.kappa * _sqrt(self.elapsed_list[s][a]))
+        right = self.updates(s, a, self.kappa * sqrt(self.elapsed_list[s][a]))
         return all(abs(x - y) > 1e-4 for x in options for y in right)
 
     def context(self, k):
@@ -150,7 +139,7 @@ class _BonusWorld:
 
     def bootstrap(self, s, a):
         next_state = self.model_list[s][a][1]
-        return 0.0 if _isnan(next_state) else max(self.value_list[int(next_state)])
+        return 0.0 if isnan(next_state) else max(self.value_list[int(next_state)])
 
     def updates(self, s, a, bonus, n=3):
         """Values of (s, a) after 1..n updates with reward + ``bonus``."""
@@ -169,14 +158,14 @@ class _BonusWorld:
             "the bonus is missing: the update used the model's reward alone": plain,
             "the bonus was kappa * elapsed, without the square root": self.updates(s, a, kappa * e, 1)[0],
             "the bonus was sqrt(kappa * elapsed) instead of kappa * sqrt(elapsed)":
-                self.updates(s, a, _sqrt(kappa * e), 1)[0],
+                self.updates(s, a, sqrt(kappa * e), 1)[0],
             "the bonus was subtracted from the reward instead of added":
-                self.updates(s, a, -kappa * _sqrt(e), 1)[0],
+                self.updates(s, a, -kappa * sqrt(e), 1)[0],
             "the bonus was added to the value after the update instead of to the reward":
-                plain + kappa * _sqrt(e),
+                plain + kappa * sqrt(e),
         }
         return {text: v for text, v in wrong.items()
-                if not close(v, self.updates(s, a, kappa * _sqrt(e), 1)[0])}
+                if not close(v, self.updates(s, a, kappa * sqrt(e), 1)[0])}
 
     def wrong_pair(self, s, a, got):
         """Another pair whose elapsed time explains ``got``, or None."""
@@ -184,20 +173,20 @@ class _BonusWorld:
             for a2 in range(self.A):
                 if (s2, a2) != (s, a) and any(
                         close(got, v) for v in
-                        self.updates(s, a, self.kappa * _sqrt(self.elapsed_list[s2][a2]))):
+                        self.updates(s, a, self.kappa * sqrt(self.elapsed_list[s2][a2]))):
                     return s2, a2
         return None
 
     def verdict(self, s, a, got, k):
         """None if ``got`` is 1 to 3 correct updates of (s, a), else a message."""
         e = self.elapsed_list[s][a]
-        bonus = self.kappa * _sqrt(e)
+        bonus = self.kappa * sqrt(e)
         if any(close(got, v) for v in self.updates(s, a, bonus)):
             return None
         reward, next_state = self.model_list[s][a]
         v0 = self.value_list[s][a]
         want = self.updates(s, a, bonus, 1)[0]
-        boot = ("a terminal next state (nothing to bootstrap from)" if _isnan(next_state) else
+        boot = ("a terminal next state (nothing to bootstrap from)" if isnan(next_state) else
                 f"next state {int(next_state)} (max of its values "
                 f"{number_text(self.bootstrap(s, a))})")
         message = (f"planning set value[{s}, {a}] to {number_text(got)}, but one Dyna-Q+ update of "
@@ -293,7 +282,7 @@ def _unchanged_check(what, name, position, shape_of):
                     raise AssertionError(
                         f"planning must not modify {what}, but after a call "
                         f"{world.context(k)} its shape changed.")
-                flat_before = np.ravel(_np_array(before, dtype=float)).tolist()
+                flat_before = np.ravel(np_array(before, dtype=float)).tolist()
                 flat_after = np.ravel(argument).tolist()
                 for i, (old, new) in enumerate(zip(flat_before, flat_after)):
                     if not same(old, new):

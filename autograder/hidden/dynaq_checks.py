@@ -24,20 +24,14 @@ Decisions
   are exact for correct code.
 """
 
-import math
-import random
-
 import numpy as np
 
-from check_kit import (Check, acceptance_interval, as_float_array, call_student,
-                       call_student_repeatedly, close, interval_probability, number_text,
-                       rejection_probability, same, seeded)
-
-# captured at import time, before a notebook can rebind them
-_np_array = np.array
-_Random = random.Random
-_isnan = math.isnan
-_NAN = float("nan")
+from check_kit import (NAN, Check, PlanningWorld, Random, acceptance_interval, call_student, close,
+                       interval_probability, isnan, np_array, number_text,
+                       planning_k_zero_changes_nothing, planning_leaves_model_unchanged,
+                       planning_returns_value_table, planning_updates_only_known_pairs,
+                       rejection_probability, result_or_argument, same, seeded, shared_check,
+                       update_returns_model, value_text)
 
 SEED = 12345
 _MU = "dyna_q_model_update"
@@ -67,30 +61,8 @@ def _entry(entry):
     return f"(reward {number_text(entry[0])}, next state {_state(entry[1])})"
 
 
-def _to_nested(obj, shape):
-    """(nested list of floats, None) if ``obj`` reads as a float array of ``shape``,
-    else (None, a description of what it is)."""
-    array, problem = as_float_array(obj, shape)
-    return (None, problem) if problem else (array.tolist(), None)
-
-
 def _count(n, noun):
     return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _shape_text(shape):
-    return "(" + ", ".join(str(n) for n in shape) + ")"
-
-
-def _fallback(argument, shape, fname, what, problem, context):
-    """When the student returned no usable array, judge the argument they were
-    given (updated in place); it must still have its shape."""
-    nested, _ = _to_nested(argument, shape)
-    if nested is None:
-        raise AssertionError(
-            f"your {fname} returned {problem} and the {what} it was given no longer has shape "
-            f"{_shape_text(shape)} after it was called {context}.")
-    return nested
 
 
 # ---------------------------------------------------------------------------
@@ -108,16 +80,16 @@ def _reward(rng):
 
 def _random_model(seed, n_states, n_actions, observed_fraction=0.5, terminal_fraction=0.3):
     """Nested-list model: about ``observed_fraction`` of the pairs observed."""
-    rng = _Random(seed)
+    rng = Random(seed)
     model = []
     for _ in range(n_states):
         row = []
         for _ in range(n_actions):
             if rng.random() < observed_fraction:
                 terminal = rng.random() < terminal_fraction
-                row.append([_reward(rng), _NAN if terminal else float(rng.randrange(n_states))])
+                row.append([_reward(rng), NAN if terminal else float(rng.randrange(n_states))])
             else:
-                row.append([_NAN, _NAN])
+                row.append([NAN, NAN])
         model.append(row)
     return model
 
@@ -128,11 +100,11 @@ class _UpdateCase:
     def __init__(self, seed, n_states, state, action, reward, next_state, before=None,
                  n_actions=4):
         self.entries = _random_model(seed, n_states, n_actions)
-        self.entries[state][action] = list(before) if before is not None else [_NAN, _NAN]
+        self.entries[state][action] = list(before) if before is not None else [NAN, NAN]
         self.shape = (n_states, n_actions, 2)
-        self._array = _np_array(self.entries, dtype=float)
+        self._array = np_array(self.entries, dtype=float)
         self.state, self.action, self.reward, self.next_state = state, action, reward, next_state
-        stored = _NAN if next_state is None else float(next_state)
+        stored = NAN if next_state is None else float(next_state)
         self.expected = [float(reward), stored]
 
     def fresh(self):
@@ -151,10 +123,8 @@ class _UpdateCase:
         model = self.fresh() if model is None else model
         returned = call_student(func, _MU, (model, self.state, self.action, self.reward,
                                      self.next_state), self.context())
-        nested, problem = _to_nested(returned, self.shape)
-        if nested is None:
-            nested = _fallback(model, self.shape, _MU, "model", problem, self.context())
-        return nested, returned, model
+        result = result_or_argument(returned, model, self.shape, _MU, "model", self.context())
+        return result.tolist(), returned, model
 
 
 _STORE_CASES = (
@@ -171,7 +141,7 @@ _TERMINAL_CASES = (
 )
 _OVERWRITE_CASES = (
     _UpdateCase(31, 6, 2, 3, 1.0, 4, before=(-1.0, 2.0)),
-    _UpdateCase(32, 8, 1, 0, 0.5, 6, before=(1.0, _NAN)),
+    _UpdateCase(32, 8, 1, 0, 0.5, 6, before=(1.0, NAN)),
     _UpdateCase(33, 10, 3, 1, -1.0, None, before=(0.25, 7.0)),
 )
 _OTHER_ENTRY_CASES = (
@@ -203,7 +173,7 @@ def check_model_update_stores_observation(f):
         if close(got[0], want[1]) and close(got[1], want[0]):
             hint = (" The reward and the next state seem to be swapped: the reward goes first "
                     "(model[state, action, 0]), the next state second.")
-        elif _isnan(got[1]) and not _isnan(got[0]) and want[1] == 0:
+        elif isnan(got[1]) and not isnan(got[0]) and want[1] == 0:
             hint = " Next state 0 is a real state, not a terminal one: only None means terminal."
         raise AssertionError(
             f"after {case.call_text()}, model[{case.state}, {case.action}] should hold "
@@ -218,7 +188,7 @@ def check_model_update_terminal_as_nan(f):
         after, _, _ = case.run(f)
         got = after[case.state][case.action]
         where = f"model[{case.state}, {case.action}]"
-        if not _isnan(got[1]):
+        if not isnan(got[1]):
             hint = " (None must not become 0: state 0 is a real state)" if got[1] == 0 else ""
             raise AssertionError(
                 f"a terminal transition (next_state=None) must be stored with NaN as its next "
@@ -240,7 +210,7 @@ def check_model_update_latest_observation_wins(f):
     """
     for case in _OVERWRITE_CASES:
         empty_model = case.fresh()
-        empty_model[case.state, case.action] = _NAN
+        empty_model[case.state, case.action] = NAN
         fresh_entry = case.run(f, empty_model)[0][case.state][case.action]
         over_entry = case.run(f)[0][case.state][case.action]
         old = case.entries[case.state][case.action]
@@ -257,7 +227,7 @@ def check_model_update_latest_observation_wins(f):
     first = _UpdateCase(34, 7, 2, 2, -1.0, 3)
     second = _UpdateCase(34, 7, 2, 2, 0.5, 5)
     after_first, _, _ = first.run(f)
-    after_second = second.run(f, _np_array(after_first, dtype=float))[0]
+    after_second = second.run(f, np_array(after_first, dtype=float))[0]
     empty = second.run(f)[0][2][2]
     got = after_second[2][2]
     if not (close(got[0], empty[0]) and close(got[1], empty[1])):
@@ -293,55 +263,24 @@ def check_model_update_leaves_other_entries(f):
             "entries alone cannot be credited yet: it must store each observation.")
 
 
-@_prepared
-def check_model_update_returns_model(f):
-    """The function returns the updated model (the same array or an updated copy)."""
-    for case in _RETURN_CASES:
-        model = case.fresh()
-        returned = call_student(f, _MU, (model, case.state, case.action, case.reward,
-                                  case.next_state), case.context())
-        nested, problem = _to_nested(returned, case.shape)
-        if nested is None:
-            raise AssertionError(
-                f"{_MU} must return the model (an array of shape {_shape_text(case.shape)}), "
-                f"but {case.call_text()} returned {problem}."
-                + (" Add `return model` at the end." if returned is None else ""))
-        argument = model.tolist()
-        changed_in_place = not _nested_same(argument, case.entries)
-        if changed_in_place and not _nested_same(nested, argument):
-            raise AssertionError(
-                f"{case.call_text()} updated the model it was given but returned a different "
-                "array; return the model you updated.")
-        if not changed_in_place and _nested_same(nested, case.entries):
-            raise AssertionError(
-                f"the model returned by {case.call_text()} does not contain the new "
-                "observation: it is identical to the model passed in.")
-
-
-def _nested_same(x, y):
-    """NaN-aware exact equality of nested lists of floats."""
-    if isinstance(x, list) or isinstance(y, list):
-        return (isinstance(x, list) and isinstance(y, list) and len(x) == len(y)
-                and all(_nested_same(u, v) for u, v in zip(x, y)))
-    return same(x, y)
-
-
 # ---------------------------------------------------------------------------
 # Planning: test worlds
 # ---------------------------------------------------------------------------
 
-class _World:
+class _World(PlanningWorld):
     """A seeded model and value table for planning calls (fresh copies per call)."""
+
+    fname = _PL
 
     def __init__(self, label, model, value, alpha, gamma):
         self.label = label
         self.model_list, self.value_list = model, value
         self.S, self.A = len(value), len(value[0])
         self.alpha, self.gamma = alpha, gamma
-        self._model = _np_array(model, dtype=float)
-        self._value = _np_array(value, dtype=float)
+        self.model = np_array(model, dtype=float)
+        self.value = np_array(value, dtype=float)
         self.observed = [(s, a) for s in range(self.S) for a in range(self.A)
-                         if not _isnan(model[s][a][0])]
+                         if not isnan(model[s][a][0])]
         self.observed_set = frozenset(self.observed)
 
     def context(self, k):
@@ -350,35 +289,10 @@ class _World:
         return (f"with k={k} on a model of {_count(self.S, 'state')} and "
                 f"{_count(self.A, 'action')} where {observed} been observed")
 
-    def arguments(self, k, value=None):
-        """Fresh arguments of one planning call: (model, value table, params)."""
-        value = self._value.copy() if value is None else _np_array(value, dtype=float)
-        return self._model.copy(), value, {"k": k, "alpha": self.alpha, "gamma": self.gamma}
-
-    def call(self, func, k, value=None):
-        """(returned object, the arguments (model, value, params) after the call)."""
-        arguments = self.arguments(k, value)
-        return call_student(func, _PL, arguments, self.context(k)), arguments
-
     def table(self, returned, arguments, k):
-        """The value table a call produced: the returned one, or else the value argument
-        it updated in place (which must keep its shape)."""
-        nested, problem = _to_nested(returned, (self.S, self.A))
-        if nested is None:
-            nested = _fallback(arguments[1], (self.S, self.A), _PL, "value table", problem,
-                               self.context(k))
-        return nested
-
-    def run(self, func, k, value=None):
-        """(value table the call produced, model argument after the call, returned object)."""
-        returned, arguments = self.call(func, k, value)
-        return self.table(returned, arguments, k), arguments[0], returned
-
-    def run_many(self, func, k, times):
-        """The value tables of `times` calls with k, each on fresh arguments."""
-        argument_lists = [self.arguments(k) for _ in range(times)]
-        returned = call_student_repeatedly(func, _PL, argument_lists, self.context(k))
-        return [self.table(r, arguments, k) for r, arguments in zip(returned, argument_lists)]
+        """The value table a call produced, as nested lists (the checks read it entry by
+        entry)."""
+        return super().table(returned, arguments, k).tolist()
 
     def changed(self, table, before=None):
         before = self.value_list if before is None else before
@@ -389,7 +303,7 @@ class _World:
         """gamma-free bootstrap term of pair (s, a): max of the next state's row, 0 if terminal."""
         value = self.value_list if value is None else value
         next_state = self.model_list[s][a][1]
-        return 0.0 if _isnan(next_state) else max(value[int(next_state)])
+        return 0.0 if isnan(next_state) else max(value[int(next_state)])
 
     def sequence(self, s, a, n):
         """Values of (s, a) after 1..n updates of that pair alone (next-state row fixed)."""
@@ -412,16 +326,16 @@ def _make_world(label, seed, n_states, n_actions, observed, terminal_fraction=0.
     maximum at least 0.05 away from 0 and every observed target at least 0.01
     away from the current value.
     """
-    rng = _Random(seed)
+    rng = Random(seed)
     alpha = rng.choice((0.1, 0.25, 0.3, 0.5, 0.7))
     gamma = rng.choice((0.5, 0.8, 0.9, 0.95))
-    model = [[[_NAN, _NAN] for _ in range(n_actions)] for _ in range(n_states)]
+    model = [[[NAN, NAN] for _ in range(n_actions)] for _ in range(n_states)]
     for i, spec in enumerate(observed):
         s, a, kind = (spec + (None,))[:3]
         terminal = (kind == "T") or (kind is None and rng.random() < terminal_fraction)
         reward = rewards[i] if rewards is not None else _reward(rng)
         if terminal:
-            model[s][a] = [reward, _NAN]
+            model[s][a] = [reward, NAN]
         else:
             model[s][a] = [reward, float(rng.choice(sinks if sinks else range(n_states)))]
     while True:
@@ -432,9 +346,9 @@ def _make_world(label, seed, n_states, n_actions, observed, terminal_fraction=0.
         for s in range(n_states):
             for a in range(n_actions):
                 reward, next_state = model[s][a]
-                if _isnan(reward):
+                if isnan(reward):
                     continue
-                boot = 0.0 if _isnan(next_state) else max(value[int(next_state)])
+                boot = 0.0 if isnan(next_state) else max(value[int(next_state)])
                 if abs(reward + gamma * boot - value[s][a]) < 0.01:
                     ok = False
         if ok:
@@ -442,7 +356,7 @@ def _make_world(label, seed, n_states, n_actions, observed, terminal_fraction=0.
 
 
 def _random_pairs(seed, n_states, n_actions, fraction):
-    rng = _Random(seed)
+    rng = Random(seed)
     return [(s, a) for s in range(n_states) for a in range(n_actions) if rng.random() < fraction]
 
 
@@ -490,104 +404,17 @@ assert all(len(w.observed) >= 5 for w in (_W_MIX_A, _W_MIX_B, _W_ALLTERM))
 assert len(_W_NOTERM.observed) >= 2
 
 
-def _value_text(world, s, a, table):
-    return f"value[{s}, {a}] from {number_text(world.value_list[s][a])} to {number_text(table[s][a])}"
-
-
 # ---------------------------------------------------------------------------
 # Planning checks
 # ---------------------------------------------------------------------------
 
-@_prepared
-def check_planning_returns_value_table(f):
-    """The function returns the updated value table, an array of the table's shape."""
-    for world in (_W_FULL, _W_NOTERM):
-        shape = (world.S, world.A)
-        returned, (_, value_arg, _) = world.call(f, 3)
-        nested, problem = _to_nested(returned, shape)
-        if nested is None:
-            raise AssertionError(
-                f"{_PL} must return the value table (an array of shape {_shape_text(shape)}), "
-                f"but when called {world.context(3)} it returned {problem}."
-                + (" Add `return value` at the end." if returned is None else ""))
-        argument = value_arg.tolist()
-        if world.changed(argument):
-            if not _nested_same(nested, argument):
-                raise AssertionError(
-                    f"your {_PL} updated the value table it was given but returned a different "
-                    "table; return the table you updated.")
-        elif not world.changed(nested):
-            raise AssertionError(
-                f"the value table returned by {_PL} {world.context(3)} is identical to the "
-                "table passed in: it must contain the k planning updates.")
-
-
-@_prepared
-def check_planning_k_zero_changes_nothing(f):
-    """With k=0 no value changes (and with k=2 some value does)."""
-    for world in (_W_MIX_A, _W_NOTERM):
-        returned, (_, value_arg, _) = world.call(f, 0)
-        nested, _ = _to_nested(returned, (world.S, world.A))
-        for table in (t for t in (nested, value_arg.tolist()) if t is not None):
-            changed = world.changed(table)
-            if changed:
-                s, a = changed[0]
-                raise AssertionError(
-                    f"with k=0 planning must make no update, but it changed "
-                    f"{_value_text(world, s, a, table)}.")
-    table, _, _ = _W_NOTERM.run(f, 2)
-    if not _W_NOTERM.changed(table):
-        raise AssertionError(
-            f"{_PL} did not change the value table with k=2 either: with k > 0 it must "
-            "update values, so 'k=0 changes nothing' cannot be credited yet.")
-
-
-@_prepared
-def check_planning_leaves_model_unchanged(f):
-    """Planning reads the model but never modifies it."""
-    any_update = False
-    for world, repeats in ((_W_MIX_A, 4), (_W_ALLTERM, 2), (_W_FULL, 1)):
-        for _ in range(repeats):
-            table, model, _ = world.run(f, 3)
-            any_update = any_update or bool(world.changed(table))
-            if tuple(model.shape) != (world.S, world.A, 2):
-                raise AssertionError(
-                    f"planning must not modify the model, but after a call {world.context(3)}, "
-                    f"the model's shape changed to {_shape_text(model.shape)}.")
-            after = model.tolist()
-            for s in range(world.S):
-                for a in range(world.A):
-                    old, new = world.model_list[s][a], after[s][a]
-                    if not (same(old[0], new[0]) and same(old[1], new[1])):
-                        raise AssertionError(
-                            f"planning must not modify the model, but after a call "
-                            f"{world.context(3)}, model[{s}, {a}] changed from {_entry(old)} "
-                            f"to {_entry(new)}.")
-    if not any_update:
-        raise AssertionError(
-            f"{_PL} never changed the value table, so leaving the model alone cannot be "
-            "credited yet: with k > 0 planning must update values.")
-
-
-@_prepared
-def check_planning_updates_only_observed_pairs(f):
-    """Every update is on a pair already observed (its model entry is not NaN)."""
-    observed_update = False
-    for world in (_W_MIX_A, _W_MIX_B):
-        for _ in range(20):
-            table, _, _ = world.run(f, 5)
-            for s, a in world.changed(table):
-                if (s, a) not in world.observed_set:
-                    raise AssertionError(
-                        f"planning sampled a state-action pair that was never observed: it "
-                        f"changed {_value_text(world, s, a, table)}, but state {s}, action {a} "
-                        f"has no observation (its model entry is NaN). Sample only pairs whose "
-                        f"model entry is not NaN.")
-                observed_update = True
-    if not observed_update:
-        raise AssertionError(
-            f"{_PL} never changed the value of an observed state-action pair (k=5, 40 calls), "
-            "so this property cannot be credited: planning must update observed pairs.")
+def _unobserved(world, s, a, table):
+    """Why planning must not have changed value[s, a], or None if (s, a) was observed."""
+    if (s, a) in world.observed_set:
+        return None
+    return (f"planning sampled a state-action pair that was never observed: it changed "
+            f"{value_text(world, s, a, table)}, but state {s}, action {a} has no observation "
+            f"(its model entry is NaN). Sample only pairs whose model entry is not NaN.")
 
 
 @_prepared
@@ -611,7 +438,7 @@ def check_planning_q_learning_update(f):
                 if (s, a) not in world.observed_set:
                     continue  # judged by the "only observed pairs" check
                 next_state = world.model_list[s][a][1]
-                if not _isnan(next_state) and int(next_state) in touched_rows:
+                if not isnan(next_state) and int(next_state) in touched_rows:
                     continue  # its target used a value no correct update writes
                 got = table[s][a]
                 options = world.sequence(s, a, 3)
@@ -630,7 +457,7 @@ def _rule_message(world, s, a, got, want):
     v0 = world.value_list[s][a]
     alpha, gamma = world.alpha, world.gamma
     lead = f"value[{s}, {a}] became NaN. " if got != got else ""
-    if _isnan(next_state):
+    if isnan(next_state):
         return (f"{lead}planning set value[{s}, {a}] to {number_text(got)}, but a Q-learning update of "
                 f"value[{s}, {a}] = {number_text(v0)} with the model's reward {number_text(reward)} and a "
                 f"terminal next state (NaN in the model) gives {number_text(want)}: "
@@ -690,7 +517,7 @@ def check_planning_sequential_updates(f):
     with k=m must equal m successive calls with k=1 (whatever the formula).
     """
     for world in _W_SINGLE:
-        loop = not _isnan(world.model_list[0][0][1])
+        loop = not isnan(world.model_list[0][0][1])
         what = ("whose next state is state 0 itself" if loop else
                 "whose next state is terminal")
         one, _, _ = world.run(f, 1)
@@ -890,20 +717,25 @@ CHECKS = {_MU: [
           check_model_update_leaves_other_entries),
     Check("model_update_returns_model", 1.0,
           "the updated model is returned",
-          check_model_update_returns_model),
+          shared_check(update_returns_model, _prepared, _MU, _RETURN_CASES,
+                       "the model returned by {call} does not contain the new observation: "
+                       "it is identical to the model passed in.")),
 ], _PL: [
     Check("planning_returns_value_table", 0.5,
           "the updated value table is returned, with the table's shape",
-          check_planning_returns_value_table),
+          shared_check(planning_returns_value_table, _prepared, (_W_FULL, _W_NOTERM))),
     Check("planning_k_zero_changes_nothing", 0.5,
           "with k=0 no value changes",
-          check_planning_k_zero_changes_nothing),
+          shared_check(planning_k_zero_changes_nothing, _prepared, (_W_MIX_A, _W_NOTERM),
+                       _W_NOTERM)),
     Check("planning_leaves_model_unchanged", 0.5,
           "planning does not modify the model",
-          check_planning_leaves_model_unchanged),
+          shared_check(planning_leaves_model_unchanged, _prepared,
+                       ((_W_MIX_A, 4), (_W_ALLTERM, 2), (_W_FULL, 1)), 3, _entry)),
     Check("planning_updates_only_observed_pairs", 1.0,
           "only state-action pairs already observed in the model are updated",
-          check_planning_updates_only_observed_pairs),
+          shared_check(planning_updates_only_known_pairs, _prepared, (_W_MIX_A, _W_MIX_B),
+                       _unobserved, ("an observed state-action pair", "observed pairs"))),
     Check("planning_q_learning_update", 1.0,
           "each update is Q-learning with the model's reward and next state, alpha and gamma, "
           "and no bootstrap from a terminal next state",

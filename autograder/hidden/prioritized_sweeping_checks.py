@@ -24,17 +24,9 @@ Decisions
 """
 
 import math
-import random
 
-import numpy as np
-
-from check_kit import Check, as_number, as_pairs, call_student, close, number_text, same, seeded
-
-# captured at import time, before a notebook can rebind them
-_np_array = np.array
-_Random = random.Random
-_isnan = math.isnan
-_NAN = float("nan")
+from check_kit import (NAN, Check, Random, as_number, as_pairs, call_student, close, isnan,
+                       np_array, number_text, same, seeded)
 
 SEED = 7007
 _PR = "priority"
@@ -57,7 +49,7 @@ def _operand(x):
 
 def _next(x):
     """A model's next state: an index, or NaN for terminal."""
-    return "NaN (terminal)" if _isnan(x) else str(int(x))
+    return "NaN (terminal)" if isnan(x) else str(int(x))
 
 
 def _random_model(rng, n_states, n_actions, observed=0.7, terminal=0.2, self_loops=True):
@@ -67,11 +59,11 @@ def _random_model(rng, n_states, n_actions, observed=0.7, terminal=0.2, self_loo
         row = []
         for _ in range(n_actions):
             if rng.random() >= observed:
-                row.append([_NAN, _NAN])
+                row.append([NAN, NAN])
                 continue
             reward = rng.choice((-1.0, 0.0, 1.0, round(rng.uniform(-1.5, 1.5), 3)))
             if rng.random() < terminal:
-                row.append([reward, _NAN])
+                row.append([reward, NAN])
             else:
                 choices = [x for x in range(n_states) if self_loops or x != s]
                 row.append([reward, float(rng.choice(choices))])
@@ -90,14 +82,14 @@ class _PriorityCase:
         self.model, self.value = model, value
         self.state, self.action, self.gamma = state, action, gamma
         self.reward, self.next_state = model[state][action]
-        self.terminal = _isnan(self.next_state)
+        self.terminal = isnan(self.next_state)
         target = self.reward if self.terminal else (
             self.reward + gamma * max(value[int(self.next_state)]))
         self.error = target - value[state][action]
         self.expected = abs(self.error)
 
     def arrays(self):
-        return _np_array(self.model, dtype=float), _np_array(self.value, dtype=float)
+        return np_array(self.model, dtype=float), np_array(self.value, dtype=float)
 
     def params(self):
         return {"k": 10, "epsilon": 0.05, "alpha": 0.5, "gamma": self.gamma}
@@ -143,7 +135,7 @@ def _priority_cases(seed, kind, count, min_error=0.05):
     non-terminal pairs whose error has that sign, 'terminal' are terminal pairs with a
     positive error (so that a missing absolute value shows only in the negative check).
     Errors smaller than ``min_error`` are skipped so every mistake shows clearly."""
-    rng = _Random(seed)
+    rng = Random(seed)
     cases = []
     while len(cases) < count:
         n_states, n_actions = rng.randint(4, 12), rng.randint(2, 5)
@@ -152,7 +144,7 @@ def _priority_cases(seed, kind, count, min_error=0.05):
         value = [[round(rng.uniform(-1.5, 2.0), 3) for _ in range(n_actions)]
                  for _ in range(n_states)]
         pairs = [(s, a) for s in range(n_states) for a in range(n_actions)
-                 if not _isnan(model[s][a][0])]
+                 if not isnan(model[s][a][0])]
         rng.shuffle(pairs)
         for s, a in pairs[:3]:
             case = _PriorityCase(model, value, s, a, gamma)
@@ -275,7 +267,7 @@ class _PredecessorCase:
 
     def run(self, func):
         """The returned pairs as a list of (state, action) ints, or AssertionError."""
-        returned = call_student(func, _PD, (_np_array(self.model, dtype=float), self.state),
+        returned = call_student(func, _PD, (np_array(self.model, dtype=float), self.state),
                          self.context())
         pairs, problem = _as_pair_list(returned, self.n_states, self.n_actions)
         if pairs is None:
@@ -312,49 +304,49 @@ def _leading_text(case):
     return f"only {_pair_text(case.expected)} lead to state {case.state}"
 
 
-def _predecessor_cases(seed, count, self_loops, pick):
-    """``count`` cases from seeded models; ``pick(case)`` decides which to keep."""
-    rng = _Random(seed)
+def _seeded_cases(seed, count, draw):
+    """The first ``count`` cases that ``draw(rng)`` (a list of cases, maybe empty) gives in
+    successive draws from one generator seeded with ``seed``."""
+    rng = Random(seed)
     cases = []
     while len(cases) < count:
+        cases += draw(rng)[:count - len(cases)]
+    return cases
+
+
+def _predecessor_cases(seed, count, self_loops, pick):
+    """``count`` cases from seeded models; ``pick(case)`` decides which to keep."""
+    def draw(rng):
         n_states, n_actions = rng.randint(5, 12), rng.randint(2, 5)
         model = _random_model(rng, n_states, n_actions, observed=0.6, terminal=0.2,
                               self_loops=self_loops)
-        for state in rng.sample(range(n_states), 3):
-            case = _PredecessorCase(model, state)
-            if pick(case) and len(cases) < count:
-                cases.append(case)
-    return cases
+        cases = [_PredecessorCase(model, state) for state in rng.sample(range(n_states), 3)]
+        return [case for case in cases if pick(case)]
+    return _seeded_cases(seed, count, draw)
 
 
 def _with_self_loop(seed, count):
     """Cases whose state has a pair leading back to itself (and other predecessors).
     The state is never the first or the last one, so that only the self loop is judged."""
-    rng = _Random(seed)
-    cases = []
-    while len(cases) < count:
+    def draw(rng):
         n_states, n_actions = rng.randint(5, 10), rng.randint(2, 5)
         model = _random_model(rng, n_states, n_actions, observed=0.6, self_loops=False)
         state = rng.randrange(1, n_states - 1)
         for action in rng.sample(range(n_actions), rng.randint(1, n_actions)):
             model[state][action] = [0.0, float(state)]      # a bump into a wall
-        cases.append(_PredecessorCase(model, state))
-    return cases
+        return [_PredecessorCase(model, state)]
+    return _seeded_cases(seed, count, draw)
 
 
 def _with_state_zero(seed, count):
     """Cases asking for state 0 on models with terminal and unobserved pairs (NaN)."""
-    rng = _Random(seed)
-    cases = []
-    while len(cases) < count:
+    def draw(rng):
         n_states, n_actions = rng.randint(5, 12), rng.randint(2, 5)
         model = _random_model(rng, n_states, n_actions, observed=0.5, terminal=0.4,
                               self_loops=False)
-        case = _PredecessorCase(model, 0)
-        has_nan = any(_isnan(entry[1]) for row in model for entry in row)
-        if has_nan:
-            cases.append(case)
-    return cases
+        has_nan = any(isnan(entry[1]) for row in model for entry in row)
+        return [_PredecessorCase(model, 0)] if has_nan else []
+    return _seeded_cases(seed, count, draw)
 
 
 _FIND = _predecessor_cases(21, 25, False, lambda c: c.state > 0 and c.expected)
@@ -404,7 +396,7 @@ def check_predecessors_only_leading_pairs(f):
         if extra:
             s, a = sorted(extra)[0]
             entry = case.model[s][a]
-            held = ("was never observed (NaN)" if _isnan(entry[0]) else
+            held = ("was never observed (NaN)" if isnan(entry[0]) else
                     f"leads to {_next(entry[1])}")
             raise AssertionError(
                 f"called {case.context()}, your {_PD} returned {_pair_text(extra)}, but "
@@ -427,10 +419,10 @@ def check_predecessors_ignores_terminal_and_unseen(f):
     for case in _STATE_ZERO:
         got = case.run(f)
         found_any = found_any or bool(case.expected & set(got))
-        nowhere = sorted(p for p in set(got) if _isnan(case.model[p[0]][p[1]][1]))
+        nowhere = sorted(p for p in set(got) if isnan(case.model[p[0]][p[1]][1]))
         if nowhere:
             every_nan = {(s, a) for s in range(case.n_states) for a in range(case.n_actions)
-                         if _isnan(case.model[s][a][1])}
+                         if isnan(case.model[s][a][1])}
             hint = (" (Did NaN become 0, for example through int() or np.nan_to_num?)"
                     if every_nan <= set(got) else "")
             raise AssertionError(

@@ -24,18 +24,16 @@ Decisions
   (``false_failure_bounds``). The other checks are exact for correct code.
 """
 
-import random
-
 import numpy as np
 
-from check_kit import (Check, acceptance_interval, as_float_array, call_student,
-                       call_student_repeatedly, close, number_text, rejection_probability, seeded)
+from check_kit import (Check, PlanningWorld, Random, acceptance_interval, call_student, close,
+                       np_array, number_text, planning_k_zero_changes_nothing,
+                       planning_leaves_model_unchanged, planning_returns_value_table,
+                       planning_updates_only_known_pairs, rejection_probability,
+                       result_or_argument, seeded, shared_check, update_returns_model, value_text)
 
 __all__ = ["CHECKS", "false_failure_bounds"]
 
-_np_array = np.array
-_NDARRAY = np.ndarray
-_Random = random.Random
 SEED = 2024
 _MU = "sample_model_update"
 _PL = "sample_model_planning"
@@ -52,24 +50,6 @@ def _arg(x):
     return "None" if x is None else (repr(x) if isinstance(x, float) else str(int(x)))
 
 
-def _shape_text(shape):
-    return "(" + ", ".join(str(n) for n in shape) + ")"
-
-
-def _result(returned, argument, shape, fname, what, context):
-    """The array the call produced: the returned one, or else the argument (updated in
-    place), which must still have its shape."""
-    array, problem = as_float_array(returned, shape)
-    if array is not None:
-        return array
-    array, _ = as_float_array(argument, shape)
-    if array is None:
-        raise AssertionError(
-            f"your {fname} returned {problem} and the {what} it was given no longer has shape "
-            f"{_shape_text(shape)} after it was called {context}.")
-    return array
-
-
 def _pair(entry):
     return f"(count {number_text(entry[0])}, total reward {number_text(entry[1])})"
 
@@ -80,7 +60,7 @@ def _pair(entry):
 
 def _random_counts(seed, n_states, n_actions, fraction=0.3):
     """A model where about ``fraction`` of the (pair, outcome) cells have counts."""
-    rng = _Random(seed)
+    rng = Random(seed)
     model = np.zeros((n_states, n_actions, n_states + 1, 2))
     for s in range(n_states):
         for a in range(n_actions):
@@ -114,12 +94,16 @@ class _UpdateCase:
     def where(self):
         return f"model[{self.state}, {self.action}, {self.outcome}]"
 
+    def fresh(self):
+        return self.model.copy()
+
     def run(self, func):
         """(resulting model, returned object, argument after the call)."""
-        model = self.model.copy()
+        model = self.fresh()
         returned = call_student(func, _MU, (model, self.state, self.action, self.reward,
                                      self.next_state), self.context())
-        return _result(returned, model, self.shape, _MU, "model", self.context()), returned, model
+        result = result_or_argument(returned, model, self.shape, _MU, "model", self.context())
+        return result, returned, model
 
     def entry(self, func):
         return tuple(self.run(func)[0][self.state, self.action, self.outcome])
@@ -249,39 +233,17 @@ def check_update_leaves_other_entries(f):
             "alone cannot be credited yet: it must record each observation.")
 
 
-@_prepared
-def check_update_returns_model(f):
-    """The updated model is returned (the same array or an updated copy)."""
-    for case in _RETURN_CASES:
-        model = case.model.copy()
-        returned = call_student(f, _MU, (model, case.state, case.action, case.reward,
-                                  case.next_state), case.context())
-        array, problem = as_float_array(returned, case.shape)
-        if array is None:
-            raise AssertionError(
-                f"{_MU} must return the model (an array of shape {_shape_text(case.shape)}), "
-                f"but {case.call_text()} returned {problem}."
-                + (" Add `return model` at the end." if returned is None else ""))
-        in_place = bool(np.any(model != case.model))
-        if in_place and not np.array_equal(array, model):
-            raise AssertionError(
-                f"{case.call_text()} updated the model it was given but returned a different "
-                "array; return the model you updated.")
-        if not in_place and np.array_equal(array, case.model):
-            raise AssertionError(
-                f"the model returned by {case.call_text()} is identical to the model passed "
-                "in: it does not contain the new observation.")
-
-
 # ---------------------------------------------------------------------------
 # sample_model_planning: test worlds
 # ---------------------------------------------------------------------------
 
-class _World:
+class _World(PlanningWorld):
     """A count model and a value table for planning calls (fresh copies per call).
 
     ``outcomes[(s, a)]`` lists (outcome index, count, total reward) of each seen pair.
     """
+
+    fname = _PL
 
     def __init__(self, n_states, outcomes, value, alpha, gamma, n_actions=4):
         self.S, self.A = n_states, n_actions
@@ -291,34 +253,13 @@ class _World:
         for (s, a), entries in outcomes.items():
             for j, count, total in entries:
                 self.model[s, a, j] = (count, total)
-        self.value = _np_array(value, dtype=float)
+        self.value = np_array(value, dtype=float)
         self.seen = sorted(outcomes)
 
     def context(self, k):
         return (f"with k={k} on a model of {self.S} states and {self.A} actions where "
                 f"{len(self.seen)} state-action pair{'s have' if len(self.seen) > 1 else ' has'} "
                 "been seen")
-
-    def arguments(self, k, value=None):
-        """Fresh arguments of one planning call: (model, value table, params)."""
-        value = self.value.copy() if value is None else _np_array(value, dtype=float)
-        return self.model.copy(), value, {"k": k, "alpha": self.alpha, "gamma": self.gamma}
-
-    def table(self, returned, arguments, k):
-        """The value table a call produced: returned, or else the argument updated in place."""
-        return _result(returned, arguments[1], (self.S, self.A), _PL, "value table", self.context(k))
-
-    def run(self, func, k, value=None):
-        """(value table produced, model argument after the call, returned object)."""
-        arguments = self.arguments(k, value)
-        returned = call_student(func, _PL, arguments, self.context(k))
-        return self.table(returned, arguments, k), arguments[0], returned
-
-    def run_many(self, func, k, times):
-        """The value tables of `times` calls with k, each on fresh arguments."""
-        argument_lists = [self.arguments(k) for _ in range(times)]
-        returned = call_student_repeatedly(func, _PL, argument_lists, self.context(k))
-        return [self.table(r, arguments, k) for r, arguments in zip(returned, argument_lists)]
 
     def changed(self, table, before=None):
         before = self.value if before is None else before
@@ -340,7 +281,7 @@ def _make_world(seed, n_states, spec, alpha=None, gamma=None):
     """``spec``: {(s, a): [(outcome, count, total reward), ...]}. Values are random
     non-integers, redrawn until every possible update changes its entry by at least 0.01
     and the outcomes of each pair give values at least 0.01 apart."""
-    rng = _Random(seed)
+    rng = Random(seed)
     alpha = alpha if alpha is not None else rng.choice((0.25, 0.3, 0.5, 0.7))
     gamma = gamma if gamma is not None else rng.choice((0.5, 0.8, 0.9))
     while True:
@@ -358,7 +299,7 @@ def _make_world(seed, n_states, spec, alpha=None, gamma=None):
 
 def _single_outcome_spec(seed, n_states, pairs, end_fraction=0.3, sinks=None):
     """Each pair has one outcome seen 1 to 5 times with a total reward."""
-    rng = _Random(seed)
+    rng = Random(seed)
     spec = {}
     for s, a in pairs:
         count = rng.randrange(1, 6)
@@ -369,7 +310,7 @@ def _single_outcome_spec(seed, n_states, pairs, end_fraction=0.3, sinks=None):
 
 
 def _random_pairs(seed, n_states, fraction):
-    rng = _Random(seed)
+    rng = Random(seed)
     pairs = [(s, a) for s in range(n_states) for a in range(4) if rng.random() < fraction]
     return pairs
 
@@ -407,102 +348,17 @@ _SCHEMES = ("uniform over seen pairs",
             "uniform over seen states, then over that state's seen actions")
 
 
-def _value_text(world, s, a, table):
-    return f"value[{s}, {a}] from {number_text(world.value[s, a])} to {number_text(table[s, a])}"
-
-
 # ---------------------------------------------------------------------------
 # sample_model_planning: checks
 # ---------------------------------------------------------------------------
 
-@_prepared
-def check_planning_returns_value_table(f):
-    """The updated value table is returned, with the table's shape."""
-    for world in (_W_MIXED, _W_MIXED_B):
-        model = world.model.copy()
-        value = world.value.copy()
-        params = {"k": 3, "alpha": world.alpha, "gamma": world.gamma}
-        returned = call_student(f, _PL, (model, value, params), world.context(3))
-        array, problem = as_float_array(returned, (world.S, world.A))
-        if array is None:
-            raise AssertionError(
-                f"{_PL} must return the value table (an array of shape "
-                f"{_shape_text((world.S, world.A))}), but when called {world.context(3)} it "
-                f"returned {problem}." + (" Add `return value` at the end."
-                                           if returned is None else ""))
-        in_place = bool(np.any(value != world.value))
-        if in_place and not np.array_equal(array, value):
-            raise AssertionError(
-                f"your {_PL} updated the value table it was given but returned a different "
-                "table; return the table you updated.")
-        if not in_place and np.array_equal(array, world.value):
-            raise AssertionError(
-                f"the value table returned by {_PL} {world.context(3)} is identical to the "
-                "table passed in: it must contain the k planning updates.")
-
-
-@_prepared
-def check_planning_k_zero_changes_nothing(f):
-    """With k=0 no value changes (and with k=2 some value does)."""
-    for world in (_W_MIXED, _W_MIXED_B):
-        table, _, _ = world.run(f, 0)
-        changed = world.changed(table)
-        if changed:
-            s, a = changed[0]
-            raise AssertionError(
-                f"with k=0 planning must make no update, but it changed "
-                f"{_value_text(world, s, a, table)}.")
-    table, _, _ = _W_MIXED.run(f, 2)
-    if not _W_MIXED.changed(table):
-        raise AssertionError(
-            f"{_PL} did not change the value table with k=2 either: with k > 0 it must update "
-            "values, so 'k=0 changes nothing' cannot be credited yet.")
-
-
-@_prepared
-def check_planning_leaves_model_unchanged(f):
-    """Planning reads the model but never modifies it."""
-    updated = False
-    for world in (_W_MIXED, _W_MIXED_B, _W_OUTCOMES):
-        for _ in range(3):
-            table, model, _ = world.run(f, 4)
-            updated = updated or bool(world.changed(table))
-            if tuple(np.shape(model)) != world.model.shape:
-                raise AssertionError(
-                    f"planning must not modify the model, but after a call {world.context(4)} "
-                    f"the model's shape changed to {_shape_text(np.shape(model))}.")
-            differs = np.argwhere(~((model == world.model) | (np.isnan(model)
-                                                            & np.isnan(world.model))))
-            if len(differs):
-                s, a, j, _ = (int(i) for i in differs[0])
-                raise AssertionError(
-                    f"planning must not modify the model, but after a call {world.context(4)}, "
-                    f"model[{s}, {a}, {j}] changed from {_pair(world.model[s, a, j])} to "
-                    f"{_pair(model[s, a, j])}.")
-    if not updated:
-        raise AssertionError(
-            f"{_PL} never changed the value table, so leaving the model alone cannot be "
-            "credited yet: with k > 0 planning must update values.")
-
-
-@_prepared
-def check_planning_updates_only_seen_pairs(f):
-    """Every update is on a pair with at least one count."""
-    seen_update = False
-    for world in (_W_MIXED, _W_MIXED_B):
-        for _ in range(20):
-            table, _, _ = world.run(f, 5)
-            for s, a in world.changed(table):
-                if (s, a) not in world.outcomes:
-                    raise AssertionError(
-                        f"planning updated a state-action pair that was never seen: it changed "
-                        f"{_value_text(world, s, a, table)}, but every count of state {s}, "
-                        f"action {a} is 0. Draw only pairs with at least one count.")
-                seen_update = True
-    if not seen_update:
-        raise AssertionError(
-            f"{_PL} never changed the value of a seen pair (k=5, 40 calls), so this property "
-            "cannot be credited: planning must update seen pairs.")
+def _unseen(world, s, a, table):
+    """Why planning must not have changed value[s, a], or None if (s, a) was seen."""
+    if (s, a) in world.outcomes:
+        return None
+    return (f"planning updated a state-action pair that was never seen: it changed "
+            f"{value_text(world, s, a, table)}, but every count of state {s}, action {a} is 0. "
+            "Draw only pairs with at least one count.")
 
 
 @_prepared
@@ -713,18 +569,27 @@ CHECKS = {
         Check("sample_model_update_leaves_other_entries", 1.0,
               "no other entry of the model changes", check_update_leaves_other_entries),
         Check("sample_model_update_returns_model", 0.5,
-              "the updated model is returned", check_update_returns_model),
+              "the updated model is returned",
+              shared_check(update_returns_model, _prepared, _MU, _RETURN_CASES,
+                           "the model returned by {call} is identical to the model passed in: "
+                           "it does not contain the new observation.")),
     ],
     _PL: [
         Check("sample_model_planning_returns_value_table", 0.5,
-              "the updated value table is returned", check_planning_returns_value_table),
+              "the updated value table is returned",
+              shared_check(planning_returns_value_table, _prepared, (_W_MIXED, _W_MIXED_B))),
         Check("sample_model_planning_k_zero_changes_nothing", 0.5,
-              "with k=0 no value changes", check_planning_k_zero_changes_nothing),
+              "with k=0 no value changes",
+              shared_check(planning_k_zero_changes_nothing, _prepared, (_W_MIXED, _W_MIXED_B),
+                           _W_MIXED)),
         Check("sample_model_planning_leaves_model_unchanged", 0.5,
-              "planning does not modify the model", check_planning_leaves_model_unchanged),
+              "planning does not modify the model",
+              shared_check(planning_leaves_model_unchanged, _prepared,
+                           [(w, 3) for w in (_W_MIXED, _W_MIXED_B, _W_OUTCOMES)], 4, _pair, "")),
         Check("sample_model_planning_updates_only_seen_pairs", 0.5,
               "only pairs with at least one count are updated",
-              check_planning_updates_only_seen_pairs),
+              shared_check(planning_updates_only_known_pairs, _prepared, (_W_MIXED, _W_MIXED_B),
+                           _unseen, ("a seen pair", "seen pairs"))),
         Check("sample_model_planning_makes_k_updates", 0.5,
               "exactly k updates, one after another", check_planning_makes_k_updates),
         Check("sample_model_planning_q_learning_update", 1.0,
