@@ -62,7 +62,7 @@ release: $(READY)
 ## make test: the whole test suite (the browser test needs Debian's Chromium, the grading
 ## tests bubblewrap, the Colab test Python 3.12 and the wheels of Colab's packages)
 test: $(READY) $(COLAB)/.ready | $(CHROMIUM) $(BWRAP)
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses auto --dist loadfile
 
 $(COLAB)/.ready: $(COLAB_LISTS)
 	@test -n "$(PYTHON_COLAB)" || { echo "make test needs Python 3.12 for the simulated Colab runtime: install it or set PYTHON_COLAB=/path/to/python3.12"; exit 1; }
