@@ -62,6 +62,11 @@ def rows_for(student, notebook, notebook_questions, outcome):
     return rows
 
 
+def handed_in(row):
+    """Whether a row is of a notebook the student handed in (not one marked missing)."""
+    return not row.status.startswith(Status.MISSING.value)
+
+
 def write_csv(path, rows):
     """Write the gradebook CSV atomically."""
     buffer = io.StringIO()
@@ -154,19 +159,18 @@ def summary(outcomes, rows):
     mean score of each autograded question (written answers are in the class report) and
     every file that was not graded, with why. `outcomes`: Outcomes by (student, notebook)."""
     statuses = [outcome.status for outcome in outcomes.values()]
-    handed_in = [s for s in statuses if s not in (Status.MISSING, Status.NOT_A_NOTEBOOK)]
-    graded = handed_in.count(Status.GRADED)
-    timed_out = handed_in.count(Status.TIMED_OUT)
+    submitted = [s for s in statuses if s not in (Status.MISSING, Status.NOT_A_NOTEBOOK)]
+    graded = submitted.count(Status.GRADED)
+    timed_out = submitted.count(Status.TIMED_OUT)
     by_question = {}
     for row in rows:
-        if row.question and row.question not in _written(row.notebook) \
-                and not row.status.startswith(Status.MISSING.value):
+        if row.question and row.question not in _written(row.notebook) and handed_in(row):
             by_question.setdefault((row.notebook, row.question, row.max_score), []).append(row.score)
     # columns as wide as their longest entry, plus two spaces
     width_nb = max([len("notebook")] + [len(nb) for nb, _, _ in by_question]) + 2
     width_q = max([len("question")] + [len(q) for _, q, _ in by_question]) + 2
-    lines = [f"submissions: {len(handed_in)}  graded: {graded}  timed out: {timed_out}  "
-             f"failed: {len(handed_in) - graded - timed_out}  missing: "
+    lines = [f"submissions: {len(submitted)}  graded: {graded}  timed out: {timed_out}  "
+             f"failed: {len(submitted) - graded - timed_out}  missing: "
              f"{statuses.count(Status.MISSING)}  other files: {statuses.count(Status.NOT_A_NOTEBOOK)}",
              "", f"{'notebook':<{width_nb}}{'question':<{width_q}}{'mean':>8}{'max':>6}"]
     for (notebook, question, max_score), scores in sorted(by_question.items()):

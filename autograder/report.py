@@ -18,7 +18,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .gradebook import MANUAL_STATUS, write_atomically
+from .gradebook import MANUAL_STATUS, handed_in, write_atomically
 from .hand_grading import GRADED_BY_HAND
 from .results import Status
 
@@ -81,12 +81,13 @@ def _table(header, body_rows, attributes=None):
 
 def _scores_section(rows):
     """Per notebook: the students' totals as a histogram, and the mean of each question
-    worth points (a written question's over the answers scored by hand so far)."""
+    worth points (a written question's over the answers scored by hand so far), over the
+    notebooks handed in."""
     totals, maxima, by_question = defaultdict(float), defaultdict(float), defaultdict(list)
     written = {(row.notebook, row.question) for row in rows
                if row.status in (MANUAL_STATUS, GRADED_BY_HAND)}
     for row in rows:
-        if not row.question:
+        if not row.question or not handed_in(row):
             continue
         totals[row.notebook, row.student] += row.score
         maxima[row.notebook, row.student] += row.max_score
@@ -154,14 +155,17 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; } th, td { border: 1px s
 def report_html(outcomes, rows):
     """The class report for the grading `outcomes` (by (student, notebook)) and `rows`."""
     statuses = Counter(outcome.status.value for outcome in outcomes.values())
-    students = len({student for student, _ in outcomes})
+    apart = {what: statuses.pop(status.value, 0) for status, what in (
+        (Status.MISSING, "notebooks not handed in"), (Status.NOT_A_NOTEBOOK, "other files"))}
+    students = len({student for student, _ in outcomes if student})
     counts = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+    counts += "".join(f"; {what}: {count}" for what, count in apart.items() if count)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>Class report</title><style>{STYLE}</style></head><body>
 <h1>Class report</h1>
-<p>{students} students, {len(outcomes)} submissions: {html.escape(counts)}.</p>
+<p>{students} students, {sum(statuses.values())} submissions: {html.escape(counts)}.</p>
 <h2>Scores</h2>{_scores_section(rows)}
 <h2>What the class got wrong</h2>
 <p>Each hidden check, with the share of graded submissions that failed it.</p>

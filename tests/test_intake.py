@@ -4,8 +4,8 @@ every roster student is accounted for in the gradebook."""
 
 import csv
 import os
+import re
 import subprocess
-import sys
 
 import pytest
 
@@ -142,11 +142,11 @@ def canvas_term(tmp_path_factory):
         rows = list(csv.DictReader(handle))
     with open(out / "grades_wide.csv", newline="") as handle:
         wide = list(csv.DictReader(handle))
-    return done.stdout, rows, wide
+    return done.stdout, rows, wide, (out / "report.html").read_text()
 
 
 def test_every_file_of_an_lms_download_is_graded_or_listed_with_its_reason(canvas_term):
-    summary, rows, _ = canvas_term
+    summary, rows, *_ = canvas_term
     graded = {(r["student"], r["notebook"]) for r in rows if r["status"] == "graded"}
     assert graded == {("12345", "01_model_update"), ("12345", "02_planning"),
                       ("23456", "01_model_update")}
@@ -159,16 +159,19 @@ def test_every_file_of_an_lms_download_is_graded_or_listed_with_its_reason(canva
 
 
 def test_every_roster_student_owes_every_notebook_due(canvas_term):
-    summary, rows, _ = canvas_term
+    summary, rows, _, report = canvas_term
     missing = {(r["student"], r["notebook"]) for r in rows if r["status"].startswith("missing")}
     assert missing == {("23456", "02_planning"), ("34567", "01_model_update"),
                        ("34567", "02_planning")}
     assert all(float(r["score"]) == 0 for r in rows if r["status"].startswith("missing"))
     assert "submissions: 3  graded: 3" in summary and "missing: 3" in summary
+    # means and score charts are over what was handed in: a missing notebook is no 0 there
+    assert re.search(r"^01_model_update +dyna_q_model_update +6\.00 +6$", summary, re.M)
+    assert "3 students, 3 submissions: 3 graded; notebooks not handed in: 3; other files: 2." in report
 
 
 def test_the_wide_csv_carries_the_roster_for_an_lms_import(canvas_term):
-    _, rows, wide = canvas_term
+    _, rows, wide, _ = canvas_term
     assert list(wide[0])[:len(exports.IDENTITY)] == list(exports.IDENTITY)
     people = {r["ID"]: (r["Student"], r["SIS Login ID"], r["01_model_update"], r["02_planning"])
               for r in wide}

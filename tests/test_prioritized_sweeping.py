@@ -4,7 +4,6 @@ and the comparison of issue 8: prioritized sweeping needs fewer value updates th
 Dyna-Q's random search control before the greedy path is optimal."""
 
 import matplotlib.pyplot as plt
-import nbformat
 import numpy as np
 import pytest
 
