@@ -19,6 +19,7 @@ import os
 import pathlib
 import sys
 import tempfile
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import NamedTuple
 
@@ -222,10 +223,13 @@ def write_results(out_dir, outcomes, contents, students, reasons):
     waiting = hand_grading.gradable(rows)
     scores, problems = hand_grading.read_scores(out_dir / hand_grading.SCORES_FILE, rows)
     rows = hand_grading.apply(rows, scores)
+    hand = defaultdict(dict)  # (student, notebook) -> {question: hand score}
+    for (student, notebook, question), given in scores.items():
+        hand[student, notebook][question] = given
     for (student, notebook), outcome in outcomes.items():
         if notebook in NOTEBOOKS and outcome.status is not Status.MISSING:
-            hand = {q: s for (st, nb, q), s in scores.items() if (st, nb) == (student, notebook)}
-            gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook), hand)
+            gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook),
+                                     hand[student, notebook])
     previous = out_dir / "gradebook.csv"
     changes = gradebook.changes(gradebook.read_csv(previous), rows, reasons) \
         if previous.exists() else None

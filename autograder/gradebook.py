@@ -62,9 +62,10 @@ def rows_for(student, notebook, notebook_questions, outcome):
     return rows
 
 
-def handed_in(row):
-    """Whether a row is of a notebook the student handed in (not one marked missing)."""
-    return not row.status.startswith(Status.MISSING.value)
+def handed_in(outcomes):
+    """The (student, notebook) keys of `outcomes` whose notebook was handed in (not
+    missing), read from their status, not from a row's text."""
+    return {key for key, outcome in outcomes.items() if outcome.status is not Status.MISSING}
 
 
 def write_csv(path, rows):
@@ -162,9 +163,10 @@ def summary(outcomes, rows):
     submitted = [s for s in statuses if s not in (Status.MISSING, Status.NOT_A_NOTEBOOK)]
     graded = submitted.count(Status.GRADED)
     timed_out = submitted.count(Status.TIMED_OUT)
-    by_question = {}
+    by_question, submissions = {}, handed_in(outcomes)
     for row in rows:
-        if row.question and row.question not in _written(row.notebook) and handed_in(row):
+        if row.question and row.question not in _written(row.notebook) \
+                and (row.student, row.notebook) in submissions:
             by_question.setdefault((row.notebook, row.question, row.max_score), []).append(row.score)
     # columns as wide as their longest entry, plus two spaces
     width_nb = max([len("notebook")] + [len(nb) for nb, _, _ in by_question]) + 2

@@ -30,6 +30,7 @@ LAYOUTS = ("folders", "canvas", "moodle", "gradescope")
 CANVAS_NAME = re.compile(r"^(?P<name>[^_/]+?)(?:_LATE)?_(?P<id>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
 MOODLE_NAME = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_(?P<file>.*)$")
 GRADESCOPE_METADATA = "submission_metadata.yml"
+_BY_LOWER_CASE = {name.lower(): name for name in NOTEBOOKS}
 _DAMAGE = (re.compile(r"^copy of ", re.I), re.compile(r"(?: ?\(\d+\)|-\d+| copy)$", re.I))
 
 
@@ -53,7 +54,7 @@ def notebook_named(filename):
     stem = path.name[:-len(path.suffix)].strip()
     for pattern in _DAMAGE * 2:  # "Copy of x (1)", in either order
         stem = pattern.sub("", stem).strip()
-    return {name.lower(): name for name in NOTEBOOKS}.get(stem.lower())
+    return _BY_LOWER_CASE.get(stem.lower())
 
 
 def detect_layout(folder):
@@ -124,8 +125,9 @@ def _canvas(folder):
 def _moodle(folder):
     found = []
     for path in _files(folder):
-        owner = next((MOODLE_NAME.match(part) for part in reversed(path.relative_to(folder).parts)
-                      if MOODLE_NAME.match(part)), None)
+        # the innermost part named as Moodle names a submission (its folder, or the file)
+        owner = next(filter(None, map(MOODLE_NAME.match, reversed(path.relative_to(folder).parts))),
+                     None)
         if owner is None:
             found.append(_stray(folder, path, "not named as Moodle names submissions "
                                               "(<Full Name>_<id>_assignsubmission_file_...)"))

@@ -79,15 +79,15 @@ def _table(header, body_rows, attributes=None):
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _scores_section(rows):
+def _scores_section(rows, submissions):
     """Per notebook: the students' totals as a histogram, and the mean of each question
     worth points (a written question's over the answers scored by hand so far), over the
-    notebooks handed in."""
+    notebooks handed in (`submissions`, their (student, notebook) keys)."""
     totals, maxima, by_question = defaultdict(float), defaultdict(float), defaultdict(list)
     written = {(row.notebook, row.question) for row in rows
                if row.status in (MANUAL_STATUS, GRADED_BY_HAND)}
     for row in rows:
-        if not row.question or not handed_in(row):
+        if not row.question or (row.student, row.notebook) not in submissions:
             continue
         totals[row.notebook, row.student] += row.score
         maxima[row.notebook, row.student] += row.max_score
@@ -166,7 +166,7 @@ def report_html(outcomes, rows):
 <title>Class report</title><style>{STYLE}</style></head><body>
 <h1>Class report</h1>
 <p>{students} students, {sum(statuses.values())} submissions: {html.escape(counts)}.</p>
-<h2>Scores</h2>{_scores_section(rows)}
+<h2>Scores</h2>{_scores_section(rows, handed_in(outcomes))}
 <h2>What the class got wrong</h2>
 <p>Each hidden check, with the share of graded submissions that failed it.</p>
 {_misconceptions_section(check_shares(outcomes))}
