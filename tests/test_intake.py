@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from autograder import exports, intake
+from autograder import exports, intake, roster
 from autograder.submissions import fill_notebook, reference_sources
 from conftest import ROOT
 
@@ -109,10 +109,10 @@ submission_222:
 def test_a_roster_needs_ids_and_says_which_line_lacks_one(tmp_path):
     (tmp_path / "roster.csv").write_text("ID,Name,Email\n12345,John Smith,js@example.edu\n,Nobody,\n")
     with pytest.raises(ValueError, match="line 3: no student id"):
-        intake.read_roster(tmp_path / "roster.csv")
-    (tmp_path / "roster.csv").write_text("name,email\nJohn,js@example.edu\n")
-    with pytest.raises(ValueError, match="needs an `id` column"):
-        intake.read_roster(tmp_path / "roster.csv")
+        roster.read_roster(tmp_path / "roster.csv")
+    (tmp_path / "roster.csv").write_text("name,section\nJohn,A\n")
+    with pytest.raises(ValueError, match="needs an id column"):
+        roster.read_roster(tmp_path / "roster.csv")
 
 
 def write_notebook(path, name):
