@@ -109,7 +109,7 @@ def read_scores(path, rows):
     for number, fields in enumerate(lines[1:], start=2):
         if not any(field.strip() for field in fields):
             continue
-        problem = problem_of(fields, answers)
+        problem = problem_of(fields, answers, len(lines[0]))
         if problem:
             problems.append(f"{path.name}, line {number}: {problem}; the line is ignored")
             continue
@@ -124,11 +124,11 @@ def hand_score(fields):
     return HandScore(student, notebook, question, float(score), comment, "".join(answer))
 
 
-def problem_of(fields, answers):
-    """What is wrong with one line of the scores file, given the gradebook's Answers, or
-    None."""
-    if len(fields) not in (len(OLD_COLUMNS), len(COLUMNS)):
-        return f"it has {len(fields)} fields, not {len(COLUMNS)} ({','.join(COLUMNS)})"
+def problem_of(fields, answers, width=len(COLUMNS)):
+    """What is wrong with one line of the scores file, given the gradebook's Answers and
+    the number of columns of the file's header, or None."""
+    if len(fields) != width:
+        return f"it has {len(fields)} fields, not {width} ({','.join(COLUMNS[:width])})"
     student, notebook, question, score = (f.strip() for f in fields[:4])
     key = (student, notebook, question)
     if student not in answers.students:
