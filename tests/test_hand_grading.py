@@ -239,3 +239,23 @@ def test_rubrics_and_model_answers_reach_no_student_file(tmp_path):
     for secret in secrets:
         assert not any(secret in text for text in texts), secret
 
+
+
+def test_a_hand_score_belongs_to_the_answer_it_scored(tmp_path):
+    from autograder import gradebook as book, hand_grading, review
+    key = ("ann", "01_model_update", "model_limits")
+    rows = [book.Row(*key, 0, 2, book.MANUAL_STATUS)]
+    book.write_csv(tmp_path / "gradebook.csv", rows)
+    now = hand_grading.fingerprint("Store counts.")
+    hand_grading.write_answers(tmp_path, {key: now}, {})
+    saved, problems = review.save(tmp_path, [dict(zip(hand_grading.COLUMNS[:5], (*key, "2", "ok")))])
+    scores, _ = hand_grading.read_scores(tmp_path / "manual_scores.csv", rows)
+    assert saved == 1 and not problems and scores[key].fingerprint == now  # saved with no fingerprint
+    assert hand_grading.apply(rows, scores, {key: now})[0][3:6] == (2, 2, "graded by hand")
+    changed = {key: hand_grading.fingerprint("Store the last outcome.")}
+    assert hand_grading.apply(rows, scores, changed)[0][3:6] == (0, 2, "needs regrading by hand")
+    assert hand_grading.fingerprint(" Store counts.\r\n") == now  # the same answer, resaved
+    (tmp_path / "manual_scores.csv").write_text(  # a file from before fingerprints
+        "student,notebook,question,score,comment\nann,01_model_update,model_limits,1.5,\n")
+    old, problems = hand_grading.read_scores(tmp_path / "manual_scores.csv", rows)
+    assert not problems and hand_grading.apply(rows, old, changed)[0].score == 1.5
