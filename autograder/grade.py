@@ -146,22 +146,23 @@ def take_in(submissions_dir, layout=None, roster=None, notebooks=None, titles=No
     identity = roster_module.identity(students, roster, {f.student for f in found if f.student})
     late = frozenset(key for key, f in files.items() if f.late)
     return Batch(files, [f for f in found if not f.notebook], expected, students, late,
-                 roster_module.identity_text(identity) + intake_lines(found, late))
+                 roster_module.identity_text(identity) + intake_lines(found, late, students))
 
 
-def intake_lines(found, late):
+def intake_lines(found, late, students):
     """The summary's lines on how files were taken in: known by content, handed in to the
-    wrong assignment, late."""
+    wrong assignment, late (`students`: roster.Student by id)."""
     by_content = [f for f in found if f.notebook and f.by_content]
     wrong = [f for f in found if f.assignment and not f.notebook and "wrong assignment" in f.reason]
     lines = [f"known by its Otter metadata, not its name: {f.shown} graded as {f.notebook}"
              for f in by_content]
     if wrong:
-        lines += [f"WRONG ASSIGNMENT: {len(wrong)} upload(s) listed, not graded:"]
-        lines += [f"  {f.shown}: {f.reason}" for f in wrong]
+        lines += [f"WRONG ASSIGNMENT: {len(wrong)} upload(s) handed in to another notebook's "
+                  "assignment, not graded (see files not graded):"]
+        lines += [f"  {f.shown}" for f in wrong]
     if late:
-        lines += [f"late: {len(late)} submission(s): "
-                  + ", ".join(f"{student} {notebook}" for student, notebook in sorted(late))]
+        lines += [f"late: {len(late)} submission(s): " + ", ".join(
+            f"{students[student].shown} {notebook}" for student, notebook in sorted(late))]
     return lines
 
 

@@ -113,6 +113,7 @@ def test_every_file_is_graded_or_listed_with_its_reason(term):
 def test_a_notebook_in_the_wrong_assignment_is_listed_not_swapped_in(term):
     first, _, _, out = term
     assert "WRONG ASSIGNMENT: 1 upload(s)" in first
+    assert "\n  02_planning/doejane_23456_992_01_model_update.ipynb\n" in first
     assert re.search(r"02_planning/doejane_23456_992_01_model_update\.ipynb: handed in to the "
                      r"wrong assignment: 01_model_update in the assignment of 02_planning", first)
     jane = [r for r in read(out / "gradebook.csv")[1:] if r[:2] == ["23456", "01_model_update"]]
@@ -130,7 +131,7 @@ def test_the_roster_is_accounted_for_strangers_guessed_and_the_test_student_mark
 
 def test_late_work_is_flagged_in_the_summary_gradebook_and_wide_export(term):
     first, _, _, out = term
-    assert "late: 1 submission(s): 12345 02_planning" in first
+    assert "late: 1 submission(s): Smith, John (12345) 02_planning" in first
     late = {(r[0], r[1]) for r in read(out / "gradebook.csv")[1:] if r[6] == "yes"}
     assert late == {("12345", "02_planning")}
     wide = {r[1]: r[-1] for r in read(out / "grades_wide.csv")[1:]}
