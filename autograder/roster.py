@@ -81,7 +81,7 @@ def _skipped(cells):
 
 def read_roster(path):
     """The roster CSV at `path` as {id: Student}. Raises ValueError naming the file's
-    missing id column, or the line of a student without an id."""
+    missing id column, or the line of a student without an id or with another's."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
         lines = list(csv.reader(handle))
     header = [cell.strip().lower() for cell in (lines[0] if lines else [])]
@@ -104,6 +104,8 @@ def read_roster(path):
         student = cell(cells, id_column)
         if not student:
             raise ValueError(f"{path}, line {number}: no student id")
+        if student in roster:
+            raise ValueError(f"{path}, line {number}: the id {student!r} is there twice")
         name = cell(cells, "name", "full name") or " ".join(filter(None, (
             cell(cells, "first name"), cell(cells, "last name", "surname"))))
         if not name and id_column != "student":

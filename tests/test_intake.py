@@ -109,6 +109,9 @@ def test_a_roster_needs_ids_and_says_which_line_lacks_one(tmp_path):
     (tmp_path / "roster.csv").write_text("ID,Name,Email\n12345,John Smith,js@example.edu\n,Nobody,\n")
     with pytest.raises(ValueError, match="line 3: no student id"):
         roster.read_roster(tmp_path / "roster.csv")
+    (tmp_path / "roster.csv").write_text("id,name\n1,John Smith\n1,Jane Doe\n")
+    with pytest.raises(ValueError, match="line 3: the id '1' is there twice"):
+        roster.read_roster(tmp_path / "roster.csv")
     (tmp_path / "roster.csv").write_text("name,section\nJohn,A\n")
     with pytest.raises(ValueError, match="needs an id column"):
         roster.read_roster(tmp_path / "roster.csv")
