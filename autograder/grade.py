@@ -129,6 +129,7 @@ def take_in(submissions_dir, layout=None, roster=None, notebooks=None, titles=No
     roster = roster or {}
     layout = layout or intake.detect_layout(submissions_dir)
     found, students = [], dict(roster)
+    times = deadlines_module.moodle_times(submissions_dir) if layout == "moodle" and deadlines else {}
     for item in intake.find(submissions_dir, layout, notebooks, titles):
         owner = roster_module.match(item.student, item.name, roster) if item.student else None
         canvas_id = item.student if layout == "canvas" else ""
@@ -138,7 +139,7 @@ def take_in(submissions_dir, layout=None, roster=None, notebooks=None, titles=No
             students.setdefault(item.student, roster_module.Student(item.student, item.name,
                                                                     canvas_id=canvas_id))
         found.append(dataclasses.replace(item, student=owner or item.student,
-                                         late=deadlines_module.is_late(item, layout, deadlines)))
+                                         late=deadlines_module.is_late(item, layout, deadlines, times)))
     found = intake.newest_only(found)  # two submitters may be one roster student
     files = {(f.student, f.notebook): f for f in found if f.notebook}
     handed_in = {notebook for _, notebook in files}
