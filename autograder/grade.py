@@ -1,14 +1,18 @@
 """Grade a folder of submissions into a gradebook.
 
-`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade] [--unsafe]`
-grades every `SUBMISSIONS/<student>/<notebook>.ipynb` against
-`autograder/zips/<notebook>.zip`, in parallel; each submission runs in its own sandboxed
-process with time, resource and output limits (see `autograder.sandbox`), isolated from
-the machine (see `autograder.isolation`). Without isolation it refuses to grade, unless
-given `--unsafe` or the folder is the course's own examples. It prints the isolation it
-got and writes it to `OUT/isolation.txt`, then writes `OUT/gradebook.csv` (one row per
-question) and `OUT/feedback/<student>/<notebook>.md`. Finished submissions are remembered
-in `OUT/results/`, so an interrupted run resumes.
+`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade] [--unsafe]
+[--layout L] [--roster CSV] [--deadlines CSV] [--assignments CSV] [--lms canvas|moodle]
+[--export-all]` grades every submission found in SUBMISSIONS (see `autograder.intake`)
+against `autograder/zips/<notebook>.zip`, in parallel; each submission runs in its own
+sandboxed process with time, resource and output limits (see `autograder.sandbox`),
+isolated from the machine (see `autograder.isolation`). Without isolation it refuses to
+grade, unless given `--unsafe` or the folder is the course's own examples. It prints the
+isolation it got and writes it to `OUT/isolation.txt`, then writes `OUT/gradebook.csv`
+(one row per question), `OUT/feedback/<student>/<notebook>.md` with an index per student,
+the review pages, the class report, the exports for the LMS and `OUT/summary.txt`: how the
+batch went, who is not on the roster or handed in nothing (`autograder.roster`), what was
+late, in the wrong assignment or needs regrading by hand. Finished submissions are
+remembered in `OUT/results/`, so an interrupted run resumes.
 """
 
 import argparse
