@@ -30,6 +30,7 @@ import pathlib
 import tempfile
 
 import nbformat
+from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.api import MissingEntry
@@ -129,7 +130,10 @@ class GradeWithCourseGrader(Execute):
     def preprocess(self, nb, resources):
         outcome = grade_submission(nb, resources["nbgrader"]["notebook"], self.unsafe)
         self.log.info("course grader: %s", outcome.status_text())
-        nb, resources = super().preprocess(nb, resources)
+        try:
+            nb, resources = super().preprocess(nb, resources)
+        except DeadKernelError:  # os._exit, a crash: the feedback's outputs stop there
+            self.log.warning("the student's kernel died while running the notebook")
         for cell in nb.cells:
             if is_test_cell(cell):
                 cell.outputs = [check_output(outcome, cell)]
