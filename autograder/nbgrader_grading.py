@@ -108,7 +108,7 @@ def check_output(outcome, cell):
     """The output of autograder test cell `cell`: the result of its check in `outcome`."""
     if outcome.status is not Status.GRADED:
         return _error("NotGraded", outcome.status_text())
-    question = outcome.questions.get(question_of(cell.metadata.nbgrader["grade_id"]))
+    question = outcome.questions.get(question_of(cell.metadata.nbgrader.get("grade_id", "")))
     name = test_name(cell.source)
     found = [check for check in (question.checks if question else []) if check.name == name]
     if len(found) != 1:

@@ -1,7 +1,9 @@
 """`make nbgrader`: the Otter masters become an nbgrader course with every question, its
 points and its scaffolds; the hidden checks stay outside source/; autograde names a
-notebook of the other release. The whole nbgrader cycle (generate_assignment, autograde,
-export) runs in tests/test_grading_parity.py.
+notebook of the other release; its scores come from the course's sandboxed grader, so no
+tampering in the student's kernel raises a wrong answer's score, and a hidden test cell
+handed in as released raises no checksum warning. The whole nbgrader cycle
+(generate_assignment, autograde, export) runs in tests/test_grading_parity.py.
 """
 
 import shutil
@@ -9,7 +11,7 @@ import shutil
 import nbformat
 import pytest
 
-from autograder import build, masters, nbgrader_course
+from autograder import build, masters, nbgrader_course, nbgrader_grading
 from autograder.course import NOTEBOOKS
 from autograder.masters import hidden_modules, questions
 from autograder.submissions import fill_notebook
@@ -54,6 +56,12 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
     assert sorted(p.name for p in (tmp_path / "autograder_files").iterdir()) == [p.name for p in hidden]
     for path in hidden:
         assert (tmp_path / "autograder_files" / path.name).read_bytes() == path.read_bytes()
+    # the course's grader, which scores autograde's test cells, found without the repository
+    grader = tmp_path / "grader" / "autograder"
+    for module in nbgrader_grading.GRADER_MODULES:
+        assert (grader / module).read_bytes() == (ROOT / "autograder" / module).read_bytes()
+    assert sorted(p.name for p in (grader / "zips").iterdir()) == [f"{n}.zip" for n in NOTEBOOKS]
+    assert str(ROOT) not in (tmp_path / "nbgrader_config.py").read_text()
 
 
 def test_course_notebooks_get_the_release_repository_like_the_otter_notebooks(tmp_path):
