@@ -41,14 +41,14 @@ Scores: `nbgrader autograde` does not run the test cells in the student's kernel
 generated config replaces its Execute step with `nbgrader_grading.GradeWithCourseGrader`,
 which grades each submission with the course's sandboxed grader (the one behind
 `make grade`) and gives every test cell the result of its check; the notebook's other
-cells still run in the kernel, for the feedback. The grader it needs (GRADER_MODULES and
-the autograder zips) is copied to OUT/grader/, which the config puts on sys.path. The
-config also takes a hidden test cell exactly as released as untouched (no checksum
-warning), refuses to autograde a notebook without nbgrader cells (a notebook of the
-Colab/Otter release would otherwise score 0 silently: nbgrader logs the reason for that
-submission), skips cells tagged `otter_ignore` (the long experiments) and uses the
-per-cell time limit of `make grade`. Run nbgrader with .venv/bin on PATH: it calls the
-`alembic` command.
+cells still run in the kernel, for the feedback. The grader it needs (the modules the
+Gradescope zips ship, `build.GRADER_MODULES`, and the zips) is copied to OUT/grader/,
+which the config puts on sys.path. The config also takes a hidden test cell exactly as
+released as untouched (no checksum warning), refuses to autograde a notebook without
+nbgrader cells (a notebook of the Colab/Otter release would otherwise score 0 silently:
+nbgrader logs the reason for that submission), skips cells tagged `otter_ignore` (the
+long experiments) and uses the per-cell time limit of `make grade`. Run nbgrader with
+.venv/bin on PATH: it calls the `alembic` command.
 """
 
 import argparse
@@ -59,11 +59,11 @@ import textwrap
 
 import nbformat
 
-from .build import fill_course_settings
+from .build import GRADER_MODULES, fill_course_settings
 from .grade_one import CELL_SECONDS
 from .course import NOTEBOOKS
 from .masters import HIDDEN, ROOT, expanded, hidden_modules, walk
-from .nbgrader_grading import GRADER_MODULES, ZIPS, question_of
+from .nbgrader_grading import ZIPS, question_of
 from .review_pages import ANSWER_PLACEHOLDER
 
 DEFAULT_OUT = ROOT / "nbgrader_course"
@@ -287,7 +287,8 @@ def write_course(out=DEFAULT_OUT, names=NOTEBOOKS):
         assignments[name] = assignment
     grader = out / GRADER_FOLDER / "autograder"
     (grader / "zips").mkdir(parents=True, exist_ok=True)
-    for module in GRADER_MODULES:
+    (grader / "__init__.py").write_text('"""The course\'s sandboxed grader, as nbgrader\'s autograde uses it."""\n')
+    for module in (*GRADER_MODULES, "nbgrader_grading.py"):
         shutil.copy(ZIPS.parent / module, grader / module)
     for path in ZIPS.glob("*.zip"):
         shutil.copy(path, grader / "zips" / path.name)

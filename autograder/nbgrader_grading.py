@@ -19,8 +19,9 @@ preprocessors into `nbgrader autograde`:
   so plain OverwriteCells warns "Attribute 'checksum' ... has changed!" for every hidden
   test cell of every submission (jupyter/nbgrader#1961).
 
-`make nbgrader` copies this module and the grader it needs (`GRADER_MODULES`, the zips)
-into the course directory, so nbgrader finds them without the repository.
+`make nbgrader` copies this module, the grader it needs (the modules the Gradescope zips
+ship, `build.GRADER_MODULES`) and the autograder zips into the course directory, so
+nbgrader finds them without the repository.
 """
 
 import ast
@@ -42,9 +43,6 @@ from . import isolation as isolation_module
 from .results import Status
 
 ZIPS = pathlib.Path(__file__).with_name("zips")
-# The modules of this package that grade here: this one and what `grade_one` imports.
-GRADER_MODULES = ("__init__.py", "nbgrader_grading.py", "grade_one.py", "isolation.py",
-                  "results.py", "sandbox.py", "sandbox_worker.py", "wire.py")
 PASSED = "passed: {title} (checked by the course grader)\n"
 
 

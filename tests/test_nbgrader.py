@@ -11,7 +11,7 @@ import shutil
 import nbformat
 import pytest
 
-from autograder import build, masters, nbgrader_course, nbgrader_grading
+from autograder import build, masters, nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import hidden_modules, questions
 from autograder.submissions import fill_notebook
@@ -58,7 +58,7 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
         assert (tmp_path / "autograder_files" / path.name).read_bytes() == path.read_bytes()
     # the course's grader, which scores autograde's test cells, found without the repository
     grader = tmp_path / "grader" / "autograder"
-    for module in nbgrader_grading.GRADER_MODULES:
+    for module in (*build.GRADER_MODULES, "nbgrader_grading.py"):
         assert (grader / module).read_bytes() == (ROOT / "autograder" / module).read_bytes()
     assert sorted(p.name for p in (grader / "zips").iterdir()) == [f"{n}.zip" for n in NOTEBOOKS]
     assert str(ROOT) not in (tmp_path / "nbgrader_config.py").read_text()
