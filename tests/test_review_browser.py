@@ -3,8 +3,8 @@ a written question, headless Chromium (Debian's, driven by Playwright) enters sc
 comments and saves them; the next grading run puts them in the gradebook and the
 feedback. A reloaded page shows what was saved, two TAs keep each other's scores, a score
 given to an earlier answer is shown beside the new one, and the server answers every
-malformed save with a 400 and a busy port with one line. Screenshots go to
-`<pytest tmp>/review_screenshots`.
+malformed save with a 400 and a busy port with one line; the class report keeps its
+width. Screenshots go to `<pytest tmp>/review_screenshots`.
 """
 
 import csv
@@ -21,6 +21,8 @@ import pytest
 
 from autograder import hand_grading, isolation, review
 from autograder.grade import grade_batch
+from autograder.report import report_html
+from autograder.results import Outcome, Status
 from autograder.submissions import fill_notebook, reference_sources
 from conftest import ROOT
 
@@ -295,3 +297,18 @@ def test_a_busy_port_gets_one_line_and_without_port_the_next_free_one(graded, se
         assert other.server_port > busy
     finally:
         other.server_close()
+
+
+def test_the_class_report_keeps_its_width_with_a_long_unbroken_reason(
+        graded, browser, tmp_path_factory):
+    long_path = "/".join(["a_very_long_folder_name_from_the_lms_download"] * 12) + "/notebook.ipynb"
+    outcomes = {("ann", "01_model_update"): Outcome(Status.CRASHED, f"crashed reading {long_path}"),
+                ("ben" * 120, "01_model_update"): Outcome(Status.INVALID, "not JSON")}
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.set_content(report_html(outcomes, []))
+    page.screenshot(path=str(tmp_path_factory.mktemp("review_screenshots") / "report.png"),
+                    full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1300
+    [box] = page.eval_on_selector_all(".scroll", "boxes => boxes.map(b => [b.scrollWidth, "
+                                      "b.clientWidth, b.getBoundingClientRect().right])")
+    assert box[0] > box[1] and box[2] <= 1300  # the table scrolls inside its box
