@@ -206,7 +206,7 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; } th, td { border: 1px s
 .pair { display: flex; gap: 2em; align-items: flex-start; flex-wrap: wrap; }
 .pair > .scroll { flex: 1 1 20em; }
 .scroll { max-width: 100%; overflow-x: auto; } td { overflow-wrap: break-word; }
-td:last-child { overflow-wrap: anywhere; min-width: 16em; }
+td:last-child { overflow-wrap: anywhere; }
 .pending { color: #8a5a00; }
 """
 

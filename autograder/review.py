@@ -227,8 +227,8 @@ def main(argv=None):
     print(f"Review pages of {out} (scores are saved to {out / hand_grading.SCORES_FILE}):")
     for page in pages:
         print(f"  {base}/{page.relative_to(out / 'manual').as_posix()}")
-    print(f"From another machine: ssh -L {server.server_port}:127.0.0.1:{server.server_port} "
-          f"<this machine>, then open the addresses above there.")
+    print(f"From another machine: run `ssh -N -L {server.server_port}:127.0.0.1:"
+          f"{server.server_port} <you>@<this machine>` there, then open these addresses.")
     print("Press Ctrl-C to stop.", flush=True)
     try:
         server.serve_forever()
