@@ -111,8 +111,8 @@ def request_of(body):
     """(token, entries) of a save request's body; BadRequest says what is wrong."""
     try:
         request = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("the body is not JSON") from None
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise BadRequest("the body is not JSON (or nested too deep)") from None
     if not isinstance(request, dict):
         raise BadRequest(f"the body is a JSON {type(request).__name__}, not an object "
                          f"with token and scores")
@@ -170,15 +170,18 @@ class ReviewHandler(http.server.BaseHTTPRequestHandler):
         except ValueError:
             return self._error(400, "the Content-Length is not a number")
         if not 0 < length <= MAX_BODY:
-            return self._error(400 if length <= 0 else 413,
-                               "an empty body" if length <= 0 else "the body is too large")
+            return self._error(400 if length <= 0 else 413, "the body is empty" if length <= 0
+                               else f"the body is over {MAX_BODY // 2**20} MiB")
         try:
             token, entries = request_of(self.rfile.read(length))
         except BadRequest as reason:
             return self._error(400, str(reason))
         if not secrets.compare_digest(token.encode(), self.token.encode()):
             return self._error(403, "reload the page: its token is not this server's")
-        saved, problems = save(self.out_dir, entries)
+        try:
+            saved, problems = save(self.out_dir, entries)
+        except OSError as error:  # the folder went away or cannot be written: say so
+            return self._error(500, f"nothing was saved: {error}")
         self._reply(200, json.dumps({"saved": saved, "problems": problems,
                                      "file": str(self.out_dir / hand_grading.SCORES_FILE)}))
 

@@ -8,6 +8,7 @@ width. Screenshots go to `<pytest tmp>/review_screenshots`.
 """
 
 import csv
+import http.client
 import json
 import pathlib
 import subprocess
@@ -240,7 +241,7 @@ MALFORMED = [
     b'"question": "model_limits", "score": "2"}]}',
     b'{"token": "t", "scores": [{"student": "ann", "notebook": "01_model_update", '
     b'"question": "model_limits", "score": true}]}',
-    b"\xff\xfe", b"{" * 5000,
+    b"\xff\xfe", b"{" * 5000, b"[" * 200000, b'{"token": "t", "scores": [' + b"[" * 200000,
 ]
 
 
@@ -258,11 +259,15 @@ def test_the_server_answers_a_malformed_save_with_a_400_and_a_one_line_reason(
     assert after == before
 
 
-def test_an_empty_save_body_is_a_400_too(server):
-    request = urllib.request.Request(f"{server}/save", data=b"", method="POST")
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request)
-    assert refused.value.code == 400
+@pytest.mark.parametrize("length", ["0", "abc", "-5"])
+def test_a_save_with_no_body_or_a_bad_length_is_a_400_too(server, length):
+    connection = http.client.HTTPConnection(*server.removeprefix("http://").split(":"))
+    connection.putrequest("POST", "/save")
+    connection.putheader("Content-Length", length)
+    connection.endheaders()
+    reply = connection.getresponse()
+    assert reply.status == 400 and "\n" not in json.loads(reply.read())["error"]
+    connection.close()
 
 
 def test_saves_through_two_servers_at_once_keep_both(graded, monkeypatch):
