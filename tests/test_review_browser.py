@@ -155,21 +155,24 @@ def test_a_page_opened_as_a_file_cannot_save_and_says_how_to(graded, browser):
 
 
 def test_the_server_refuses_a_save_without_its_token_and_files_outside_manual(graded, server):
-    import json
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(f"{server}/save", data=json.dumps(
-        {"token": "guess", "scores": []}).encode(), headers={"Content-Type": "application/json"})
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request)
-    assert refused.value.code == 403
+    assert post(server, json.dumps({"token": "guess", "scores": []}).encode())[0] == 403
     up = ".."  # the step of a path that tries to climb out of the served folder
     for path in (f"/{up}/gradebook.csv", "/%2e%2e/gradebook.csv",
                  f"/{up}/results/ann/01_model_update.json"):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"{server}{path}")
         assert missing.value.code == 404
+
+
+@pytest.mark.parametrize("host, status", [
+    ("localhost:9000", 200),   # through an SSH tunnel from another local port
+    ("127.0.0.1", 200), ("evil.example:80", 404), ("127.0.0.1.evil.example", 404)])
+def test_pages_and_scores_answer_only_requests_that_name_this_machine(server, host, status):
+    for path in (f"/{PAGE}", "/scores?notebook=01_model_update&question=model_limits"):
+        connection = http.client.HTTPConnection(*server.removeprefix("http://").split(":"))
+        connection.request("GET", path, headers={"Host": host})
+        assert connection.getresponse().status == status
+        connection.close()
 
 
 def test_a_reloaded_page_shows_the_saved_scores_and_two_tas_keep_each_others(
