@@ -1,7 +1,9 @@
 """The review pages of written answers: `OUT/manual/<notebook>/<question>.html`, one per
 written question, with the question, its rubric and model answer, and every student's
 answer beside a score field and a comment field. `autograder.review` serves them and
-saves what a TA enters into `OUT/manual_scores.csv`.
+saves what a TA enters into `OUT/manual_scores.csv`; served, a page shows the scores saved
+so far, and marks an answer whose saved score was given to an earlier answer (each
+answer carries its fingerprint, `hand_grading.fingerprint`).
 
 Answers are rendered as Markdown with their math drawn by matplotlib as inline SVG, so a
 page needs nothing from the network. A student's answer is untrusted: its HTML is
