@@ -47,17 +47,19 @@ grade: $(READY)
 	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(UNSAFE)),--unsafe) \
 		$(if $(LAYOUT),--layout $(LAYOUT)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(STUDENTS),--students "$(STUDENTS)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)")
 
-## make review OUT=<dir>: serve the review pages of the written answers on this machine;
-## the scores and comments entered there go to <dir>/manual_scores.csv
+## make review OUT=<dir> [PORT=<n>]: serve the review pages of the written answers on this
+## machine (port 8765, or the next free one; PORT= that port only); the scores and comments
+## entered there go to <dir>/manual_scores.csv
 review: $(READY)
-	$(PY) -m autograder.review $(OUT)
+	$(PY) -m autograder.review $(OUT) $(if $(PORT),--port $(PORT))
 
 ## make release [OUT=<dir>] [NOTEBOOKS=<notebook>,...] [SOLUTIONS=<notebook>,...]: what students
 ## get (notebooks, public tests, helpers), written in place (a clone of the student repository
 ## keeps .git/ and every file the release did not write); NOTEBOOKS adds only those notebooks
-## to the ones released before (default: all); SOLUTIONS adds those reference solutions
+## to the ones released before (default: all); SOLUTIONS adds those reference solutions;
+## the student README goes to COURSE.md (STUDENT_README=README.md: there instead)
 release: $(READY)
-	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS)) $(if $(SOLUTIONS),--solutions $(SOLUTIONS))
+	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS)) $(if $(SOLUTIONS),--solutions $(SOLUTIONS)) $(if $(STUDENT_README),--student-readme $(STUDENT_README))
 
 ## make test: the whole test suite (the browser test needs Debian's Chromium, the grading
 ## tests bubblewrap, the Colab test Python 3.12 and the wheels of Colab's packages)

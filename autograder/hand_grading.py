@@ -10,6 +10,7 @@ part never loses a hand score.
 """
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from .gradebook import MANUAL_STATUS, write_atomically
 from .masters import written_questions
 
 SCORES_FILE = "manual_scores.csv"
-COLUMNS = ("student", "notebook", "question", "score", "comment")
+COLUMNS = ("student", "notebook", "question", "score", "comment", "answer_fingerprint")
+OLD_COLUMNS = COLUMNS[:5]  # files written before hand scores had fingerprints
 GRADED_BY_HAND = "graded by hand"
 
 
@@ -29,6 +31,14 @@ class HandScore:
     question: str
     score: float
     comment: str = ""
+    fingerprint: str = ""  # of the answer it scored; "" when not recorded
+
+
+def fingerprint(answer):
+    """A short digest of a written answer's text (ends and line endings ignored); "" when
+    there is no answer."""
+    text = "\n".join(line.rstrip() for line in (answer or "").strip().splitlines())
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
 
 
 def written_answers(content, notebook):
@@ -80,7 +90,7 @@ def read_scores(path, rows):
         return {}, []
     scores, problems, answers = {}, [], Answers(rows)
     lines = list(csv.reader(io.StringIO(text)))
-    if not lines or [c.strip() for c in lines[0]] != list(COLUMNS):
+    if not lines or tuple(c.strip() for c in lines[0]) not in (COLUMNS, OLD_COLUMNS):
         return {}, [f"{path.name}, line 1: the header must be {','.join(COLUMNS)}"]
     for number, fields in enumerate(lines[1:], start=2):
         if not any(field.strip() for field in fields):
@@ -96,14 +106,14 @@ def read_scores(path, rows):
 
 def hand_score(fields):
     """The HandScore of one checked line."""
-    student, notebook, question, score, comment = (f.strip() for f in fields)
-    return HandScore(student, notebook, question, float(score), comment)
+    student, notebook, question, score, comment, *answer = (f.strip() for f in fields)
+    return HandScore(student, notebook, question, float(score), comment, "".join(answer))
 
 
 def problem_of(fields, answers):
     """What is wrong with one line of the scores file, given the gradebook's Answers, or
     None."""
-    if len(fields) != len(COLUMNS):
+    if len(fields) not in (len(OLD_COLUMNS), len(COLUMNS)):
         return f"it has {len(fields)} fields, not {len(COLUMNS)} ({','.join(COLUMNS)})"
     student, notebook, question, score = (f.strip() for f in fields[:4])
     key = (student, notebook, question)
@@ -137,5 +147,5 @@ def write_scores(path, scores):
     writer.writerow(COLUMNS)
     for score in sorted(scores, key=lambda s: (s.student, s.notebook, s.question)):
         writer.writerow([score.student, score.notebook, score.question, f"{score.score:g}",
-                         score.comment])
+                         score.comment, score.fingerprint])
     write_atomically(path, buffer.getvalue())
