@@ -13,6 +13,10 @@ UNSAFE ?=
 LAYOUT ?=
 ROSTER ?=
 STUDENTS ?=
+DEADLINES ?=
+ASSIGNMENTS ?=
+LMS ?=
+EXPORT_ALL ?=
 CHROMIUM := /usr/bin/chromium
 # The simulated Colab runtime (tests/test_colab.py): its wheels, downloaded once into .colab/
 COLAB := .colab
@@ -41,11 +45,13 @@ course: $(READY)
 
 ## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s] [UNSAFE=1]
 ##            [LAYOUT=folders|canvas|moodle|gradescope] [ROSTER=<csv>] [STUDENTS=a,b] [NOTEBOOKS=a,b]
+##            [DEADLINES=<csv>] [ASSIGNMENTS=<csv>] [LMS=canvas|moodle] [EXPORT_ALL=1]
 ## each submission runs isolated (bubblewrap); UNSAFE=1 grades without isolation;
 ## STUDENTS=/NOTEBOOKS= regrade those only (NOTEBOOKS= also names the notebooks due)
 grade: $(READY)
 	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(UNSAFE)),--unsafe) \
-		$(if $(LAYOUT),--layout $(LAYOUT)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(STUDENTS),--students "$(STUDENTS)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)")
+		$(if $(LAYOUT),--layout $(LAYOUT)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(STUDENTS),--students "$(STUDENTS)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)") \
+		$(if $(DEADLINES),--deadlines "$(DEADLINES)") $(if $(ASSIGNMENTS),--assignments "$(ASSIGNMENTS)") $(if $(LMS),--lms $(LMS)) $(if $(filter 1,$(EXPORT_ALL)),--export-all)
 
 ## make review OUT=<dir> [PORT=<n>]: serve the review pages of the written answers on this
 ## machine (port 8765, or the next free one; PORT= that port only); the scores and comments

@@ -25,8 +25,10 @@ from typing import NamedTuple
 
 from tqdm import tqdm
 
-from . import exports, grade_one, gradebook, hand_grading, intake, report, review_pages, sandbox
+from . import deadlines as deadlines_module
+from . import exports, grade_one, gradebook, hand_grading, intake, lms, report, review_pages, sandbox
 from . import isolation as isolation_module
+from . import roster as roster_module
 from .course import NOTEBOOKS
 from .masters import ROOT, questions, written_questions
 from .results import Outcome, Status, not_graded
@@ -42,6 +44,7 @@ class Graded(NamedTuple):
     rows: list
     problems: list
     changes: list = None  # None: there was no previous gradebook
+    notes: list = ()  # lines the summary adds: identity, intake, lateness, hand grading, exports
 
 
 class Interrupted(Exception):
@@ -106,38 +109,71 @@ def remembered(path):
 
 class Batch(NamedTuple):
     """What a batch holds: the gradable files by (student, notebook), the files that are
-    not graded (intake.Found with a reason), the notebooks every student owes, and the
-    students (intake.Student by id: the roster's, then those the files name)."""
+    not graded (intake.Found with a reason), the notebooks every student owes, the
+    students (roster.Student by id: the roster's, then those the files name), the
+    (student, notebook) handed in late and the lines the summary adds about them."""
     files: dict
     strays: list
     expected: tuple
     students: dict
+    late: frozenset = frozenset()
+    notes: list = ()
 
 
-def take_in(submissions_dir, layout=None, roster=None, notebooks=None):
-    """The Batch below `submissions_dir`: files found as `layout` says (intake.find), their
-    students matched to `roster` (id -> intake.Student), owing `notebooks` (default: each
-    notebook someone handed in)."""
+def take_in(submissions_dir, layout=None, roster=None, notebooks=None, titles=None,
+            deadlines=None):
+    """The Batch below `submissions_dir`: files found as `layout` says (intake.find, per
+    assignment with `titles`), their students matched to `roster` (id -> roster.Student),
+    owing `notebooks` (default: each notebook someone handed in), late as the LMS or
+    `deadlines` (notebook -> due time) say."""
     roster = roster or {}
-    found = [dataclasses.replace(f, student=intake.roster_id(f.student, roster))
-             for f in intake.find(submissions_dir, layout)]
+    layout = layout or intake.detect_layout(submissions_dir)
+    found, students = [], dict(roster)
+    for item in intake.find(submissions_dir, layout, notebooks, titles):
+        owner = roster_module.match(item.student, item.name, roster) if item.student else None
+        canvas_id = item.student if layout == "canvas" else ""
+        if owner and canvas_id and not students[owner].canvas_id:
+            students[owner] = dataclasses.replace(students[owner], canvas_id=canvas_id)
+        elif item.student and not owner:
+            students.setdefault(item.student, roster_module.Student(item.student, item.name,
+                                                                    canvas_id=canvas_id))
+        found.append(dataclasses.replace(item, student=owner or item.student,
+                                         late=deadlines_module.is_late(item, layout, deadlines)))
+    found = intake.newest_only(found)  # two submitters may be one roster student
     files = {(f.student, f.notebook): f for f in found if f.notebook}
-    students = dict(roster)
-    for item in found:
-        if item.student:
-            students.setdefault(item.student, intake.Student(item.student, item.name))
     handed_in = {notebook for _, notebook in files}
     expected = tuple(n for n in NOTEBOOKS if n in (notebooks or handed_in))
-    return Batch(files, [f for f in found if not f.notebook], expected, students)
+    identity = roster_module.identity(students, roster, {f.student for f in found if f.student})
+    late = frozenset(key for key, f in files.items() if f.late)
+    return Batch(files, [f for f in found if not f.notebook], expected, students, late,
+                 roster_module.identity_text(identity) + intake_lines(found, late, students))
+
+
+def intake_lines(found, late, students):
+    """The summary's lines on how files were taken in: known by content, handed in to the
+    wrong assignment, late (`students`: roster.Student by id)."""
+    by_content = [f for f in found if f.notebook and f.by_content]
+    wrong = [f for f in found if f.assignment and not f.notebook and "wrong assignment" in f.reason]
+    lines = [f"known by its Otter metadata, not its name: {f.shown} graded as {f.notebook}"
+             for f in by_content]
+    if wrong:
+        lines += [f"WRONG ASSIGNMENT: {len(wrong)} upload(s) handed in to another notebook's "
+                  "assignment, not graded (see files not graded):"]
+        lines += [f"  {f.shown}" for f in wrong]
+    if late:
+        lines += [f"late: {len(late)} submission(s): " + ", ".join(
+            f"{students[student].shown} {notebook}" for student, notebook in sorted(late))]
+    return lines
 
 
 def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_TIMEOUT,
                 regrade=False, progress=True, layout=None, roster=None, students=None,
-                notebooks=None):
+                notebooks=None, titles=None, deadlines=None, lms_name=None, export_all=False):
     """Grade every submission, each contained by `isolation`, and write the gradebook and
     the files beside it (see `write_results`); return a Graded.
 
-    `layout` and `roster` say how to read SUBMISSIONS (see `take_in`). Results remembered
+    `layout`, `roster`, `titles` and `deadlines` say how to read SUBMISSIONS (see
+    `take_in`); `lms_name`, `titles` and `export_all` what to export for the LMS. Results remembered
     from earlier runs are reused unless what decides them changed, or `regrade` (all), or
     the submission is one of `students` or `notebooks` (ids or names; those only are then
     graded again). Ctrl-C ends the running sandboxes, starts nothing more, keeps the
@@ -147,11 +183,12 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
         if isolation.exposes(folder):
             raise ValueError(f"{folder} lies inside what student code may read "
                              f"({', '.join(isolation.exposed)}): move it elsewhere")
-    batch = take_in(submissions_dir, layout, roster, notebooks)
+    batch = take_in(submissions_dir, layout, roster, notebooks, titles, deadlines)
     unknown = [n for n in notebooks or () if n not in NOTEBOOKS]
     if unknown:
         raise ValueError(f"no course notebook {unknown[0]!r}: use one of {', '.join(NOTEBOOKS)}")
-    students = {intake.roster_id(student, batch.students) for student in students or ()}
+    students = {roster_module.match(student, student, batch.students) or student
+                for student in students or ()}
     unknown = sorted(students - set(batch.students))
     if unknown:
         raise ValueError(f"no student {unknown[0]!r} in {submissions_dir}")
@@ -177,7 +214,9 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
     for item in batch.strays:
         outcomes[item.student, item.shown] = not_graded(Status.NOT_A_NOTEBOOK, item.reason)
     outcomes.update(_grade_all(todo, jobs, timeout, isolation, progress))
-    return write_results(out_dir, outcomes, contents, batch.students, reasons)
+    graded = write_results(out_dir, outcomes, contents, batch.students, reasons,
+                           Export(batch.expected, batch.late, lms_name, titles, export_all))
+    return graded._replace(notes=list(batch.notes) + list(graded.notes))
 
 
 def _grade_all(todo, jobs, timeout, isolation, progress):
@@ -209,40 +248,69 @@ def _grade_all(todo, jobs, timeout, isolation, progress):
     return graded
 
 
-def write_results(out_dir, outcomes, contents, students, reasons):
+class Export(NamedTuple):
+    """What the files for the LMS need beyond the gradebook: the notebooks due, the
+    (student, notebook) handed in late, the LMS to write an import file for (None: none),
+    notebook -> LMS assignment name, and whether strangers and test students go in."""
+    due: tuple = ()
+    late: frozenset = frozenset()
+    lms: str = None
+    titles: dict = None
+    everyone: bool = False
+
+
+def write_results(out_dir, outcomes, contents, students, reasons, export=Export()):
     """Write everything a batch's `outcomes` give, with the hand scores of
-    OUT/manual_scores.csv: the gradebook, the feedback files, the review pages of the
-    written answers, the class report and the wide CSV (with `students`' names). Returns
-    a Graded, whose changes say why with `reasons` ((student, notebook) -> why regraded)."""
+    OUT/manual_scores.csv: the gradebook, the feedback files and their index per student,
+    the review pages of the written answers and their state (hand_grading.write_answers),
+    the class report, the wide CSV and, as `export` says, the LMS's import file (with
+    `students`' names). Returns a Graded, whose changes say why with `reasons`
+    ((student, notebook) -> why regraded)."""
     rows = []
     for (student, notebook), outcome in sorted(outcomes.items()):
         if notebook in NOTEBOOKS:
             rows += gradebook.rows_for(student, notebook, questions(notebook), outcome)
         else:
             rows.append(gradebook.Row(student, notebook, "", 0, 0, outcome.status_text()))
+    rows = [row._replace(late="yes") if (row.student, row.notebook) in export.late else row
+            for row in rows]
     waiting = hand_grading.gradable(rows)
+    answers, current = {}, {}
+    for student, notebook, question in waiting:
+        written = hand_grading.written_answers(contents[student, notebook], notebook)
+        answers.setdefault((notebook, question), {})[student] = written.get(question)
+        current[student, notebook, question] = hand_grading.fingerprint(written.get(question))
     scores, problems = hand_grading.read_scores(out_dir / hand_grading.SCORES_FILE, rows)
-    rows = hand_grading.apply(rows, scores)
+    rows = hand_grading.apply(rows, scores, current)
+    outdated = hand_grading.stale(scores, current)
+    standing = {key: given for key, given in scores.items() if key not in outdated}
     hand = defaultdict(dict)  # (student, notebook) -> {question: hand score}
-    for (student, notebook, question), given in scores.items():
+    for (student, notebook, question), given in standing.items():
         hand[student, notebook][question] = given
     for (student, notebook), outcome in outcomes.items():
         if notebook in NOTEBOOKS and outcome.status is not Status.MISSING:
             gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook),
                                      hand[student, notebook])
     previous = out_dir / "gradebook.csv"
-    changes = gradebook.changes(gradebook.read_csv(previous), rows, reasons) \
-        if previous.exists() else None
+    old_rows = gradebook.read_csv(previous) if previous.exists() else None
+    changes = None if old_rows is None else hand_grading.flag_changes(
+        gradebook.changes(old_rows, rows, reasons), old_rows, outdated)
     gradebook.write_csv(previous, rows)
-    answers = {}
-    for student, notebook, question in waiting:
-        written = hand_grading.written_answers(contents[student, notebook], notebook)
-        answers.setdefault((notebook, question), {})[student] = written.get(question)
     review_pages.write_pages(out_dir / "manual", [q for notebook in NOTEBOOKS if any(
-        nb == notebook for _, nb in outcomes) for q in written_questions(notebook)], answers, scores)
-    exports.write_wide_csv(out_dir / "grades_wide.csv", rows, students)
+        nb == notebook for _, nb in outcomes) for q in written_questions(notebook)], answers, standing)
+    hand_grading.write_answers(out_dir, current, scores)
+    exported = roster_module.exported(students, export.everyone)
+    exports.write_wide_csv(out_dir / "grades_wide.csv", rows, exported)
+    lms.write_feedback_index(out_dir, students, rows)
+    notes = hand_grading.written_lines(rows) + hand_grading.stale_lines(outdated)
+    if export.lms:
+        path, pending = lms.write_export(out_dir, export.lms, rows, exported, export.due,
+                                         export.titles)
+        notes.append(f"{export.lms} import file: {path} ({len(exported)} students, "
+                     f"{len(export.due)} notebooks; {pending} cell(s) left empty while hand "
+                     "grading is pending)")
     report.write_report(out_dir / "report.html", outcomes, rows)
-    return Graded(outcomes, rows, problems, changes)
+    return Graded(outcomes, rows, problems, changes, notes)
 
 
 def isolation_for(submissions_dir, unsafe):
@@ -271,15 +339,23 @@ def main(argv=None):
                         help="grade without isolation: student code runs with your rights")
     parser.add_argument("--layout", choices=intake.LAYOUTS,
                         help="how SUBMISSIONS is laid out (default: recognised from its files)")
-    parser.add_argument("--roster", help="CSV of the students (id,name,email)")
+    parser.add_argument("--roster", help="CSV of the students (id,name,email, or an LMS's "
+                                         "gradebook export)")
+    parser.add_argument("--deadlines", help="CSV notebook,due: lateness from file times")
+    parser.add_argument("--assignments", help="CSV notebook,assignment: the LMS's assignment names")
+    parser.add_argument("--lms", choices=lms.LMS_NAMES, help="write an import file for this LMS")
+    parser.add_argument("--export-all", action="store_true",
+                        help="export test students and submitters not on the roster too")
     parser.add_argument("--students", type=_names, help="regrade these students only (a,b)")
     parser.add_argument("--notebooks", type=_names,
                         help="the notebooks due (a,b): regrade these only; the students owe them")
     args = parser.parse_args(argv)
     try:
-        roster = intake.read_roster(args.roster) if args.roster else None
+        roster = roster_module.read_roster(args.roster) if args.roster else None
+        deadlines = deadlines_module.read_deadlines(args.deadlines) if args.deadlines else None
+        titles = lms.read_assignments(args.assignments) if args.assignments else None
     except (OSError, ValueError) as error:
-        sys.exit(f"Not grading: the roster: {error}")
+        sys.exit(f"Not grading: {error}")
     try:
         isolation = isolation_for(args.submissions, args.unsafe)
     except isolation_module.IsolationUnavailable as why:
@@ -289,12 +365,16 @@ def main(argv=None):
     try:
         graded = grade_batch(args.submissions, args.out, isolation, jobs=args.jobs,
                              timeout=args.timeout, regrade=args.regrade, layout=args.layout,
-                             roster=roster, students=args.students, notebooks=args.notebooks)
+                             roster=roster, students=args.students, notebooks=args.notebooks,
+                             titles=titles, deadlines=deadlines, lms_name=args.lms,
+                             export_all=args.export_all)
     except ValueError as error:  # a folder student code could read, a name that is none
         sys.exit(f"Not grading: {error}")
     except Interrupted as stop:
         sys.exit(f"\n{stop}")
-    print(gradebook.summary(graded.outcomes, graded.rows))
+    summary = "\n".join([gradebook.summary(graded.outcomes, graded.rows), "", *graded.notes])
+    print(summary)
+    gradebook.write_atomically(pathlib.Path(args.out) / "summary.txt", summary + "\n")
     if graded.changes is not None:
         print(gradebook.changes_text(graded.changes))
     for problem in graded.problems:

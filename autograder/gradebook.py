@@ -16,7 +16,7 @@ from .course import NOTEBOOKS
 from .masters import questions
 from .results import Status, not_defined, undefined_name
 
-Row = namedtuple("Row", "student notebook question score max_score status")
+Row = namedtuple("Row", "student notebook question score max_score status late", defaults=("",))
 COLUMNS = Row._fields
 MANUAL_STATUS = "manual: grade by hand"
 
@@ -75,7 +75,7 @@ def write_csv(path, rows):
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([row.student, row.notebook, row.question, _number(row.score),
-                         _number(row.max_score), row.status])
+                         _number(row.max_score), row.status, row.late])
     write_atomically(path, buffer.getvalue())
 
 
@@ -83,7 +83,8 @@ def read_csv(path):
     """The rows of a gradebook written by `write_csv`."""
     with open(path, newline="") as handle:
         return [Row(r["student"], r["notebook"], r["question"], float(r["score"]),
-                    float(r["max_score"]), r["status"]) for r in csv.DictReader(handle)]
+                    float(r["max_score"]), r["status"], r.get("late") or "")
+                for r in csv.DictReader(handle)]
 
 
 def _number(value):
