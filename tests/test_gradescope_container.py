@@ -126,10 +126,11 @@ def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_in_container(folder, notebook, secret):
+def run_in_container(folder, notebook, secret, marker):
     """Lay out /autograder as Gradescope does, run `run_autograder` in the simulated
     container; return (results, results.json's digest then, its folder's files and the
-    source tree's state after a while, the source tree's state before)."""
+    source tree's state after a while, the source tree's state before, the processes
+    naming `marker` when the entry point returned and a while later)."""
     for sub in ("source", "submission", "results"):
         (folder / sub).mkdir(parents=True)
     zipfile.ZipFile(ZIP).extractall(folder / "source")
@@ -148,28 +149,31 @@ def run_in_container(folder, notebook, secret):
         env={"PATH": f"{stub}:{pathlib.Path(sys.executable).parent}:/usr/bin:/bin",
              "HOME": "/root", "DYNAQ_SECRET": secret,
              "PYTHONDONTWRITEBYTECODE": "1"})  # only a submission could change the source
+    survivors = processes_naming(marker)
     assert done.returncode == 0, done.stderr[-3000:]
     results = folder / "results" / "results.json"
     then = digest(results)
     time.sleep(1)  # a survivor rewriting the results would have done so by now
     return (json.loads(results.read_text()), then, digest(results),
             sorted(p.name for p in (folder / "results").iterdir()),
-            before, tree_state(folder / "source"))
+            before, tree_state(folder / "source"), survivors + processes_naming(marker))
 
 
 @pytest.fixture(scope="module")
 def container(tmp_path_factory):
     root = tmp_path_factory.mktemp("container")
-    secret, marker = f"SECRET-{secrets.token_hex(8)}", f"dynaq-survivor-{secrets.token_hex(8)}"
+    secret = f"SECRET-{secrets.token_hex(8)}"
+    markers = {name: f"dynaq-survivor-{secrets.token_hex(8)}" for name in ["wrong", *ATTACKS]}
     sources = reference_sources()
     notebooks = {"wrong": fill_notebook("01_model_update", {**sources, "dyna_q_model_update": WRONG})}
     for attack in ATTACKS:
         notebooks[attack] = fill_notebook("01_model_update", {
-            **sources, "dyna_q_model_update": hostile_answer(attack, marker, secret)})
+            **sources, "dyna_q_model_update": hostile_answer(attack, markers[attack], secret)})
     with ThreadPoolExecutor(2) as pool:
         runs = dict(zip(notebooks, pool.map(
-            lambda name: run_in_container(root / name, notebooks[name], secret), notebooks)))
-    return dict(runs=runs, secret=secret, survivors=processes_naming(marker))
+            lambda name: run_in_container(root / name, notebooks[name], secret, markers[name]),
+            notebooks)))
+    return dict(runs=runs, secret=secret)
 
 
 def scores(results):
@@ -192,14 +196,11 @@ def test_the_wrong_answer_scores_what_it_earns(container):
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_every_attack_keeps_the_honest_score_and_changes_nothing(container, attack):
-    results, then, later, files, before, after = container["runs"][attack]
+    results, then, later, files, before, after, survivors = container["runs"][attack]
     assert scores(results) == scores(container["runs"]["wrong"][0]), attack
     assert results["output"].startswith("Status: graded\nisolation: sandbox account")
     assert then == later, "the results changed after the grader wrote them"
     assert files == ["results.json"]
     assert before == after, "the autograder's source changed"
     assert container["secret"] not in json.dumps(results)
-
-
-def test_no_process_of_any_submission_is_left(container):
-    assert container["survivors"] == []
+    assert survivors == [], "a process of the submission outlived its grading"
