@@ -11,8 +11,9 @@ list it). Packages' requirements are read from their wheels (downloaded from PyP
 .colab/wheels/ when missing) and recorded in `requires.json`, so that the same list is
 written again offline.
 
-Writes `preinstalled.txt`, `requires.json` and `source.txt` (where the list comes from,
-and Colab's Python) into tests/data/colab/ or `--out`.
+Writes `preinstalled.txt`, `requires.json`, `source.txt` (where the list comes from, and
+Colab's Python) and `pip-freeze.txt` (the list itself, its source on its first line) into
+tests/data/colab/ or `--out`.
 Run with `python -m autograder.colab_packages FREEZE --python-version 3.13
 [--os-info FILE] [--source TEXT]` (`make colab-runtime FREEZE=... PYTHON_VERSION=...`).
 """
@@ -73,16 +74,22 @@ def python_of(os_info):
     return match and match.group(1)
 
 
-def describe_source(freeze_path, freeze_text, source):
-    """Where the list comes from: `source` if given, else the freeze file's own first line
-    when it says (backend-info's does not), else the file and its date."""
-    first = freeze_text.splitlines()[0] if freeze_text.strip() else ""
-    if source:
-        return source
+def source_line(freeze_text):
+    """The freeze list's first line when it says where the list comes from (backend-info's
+    own first line does not), without its `# `; else None."""
+    first = (freeze_text.splitlines() or [""])[0]
     if first.startswith("#") and not first.startswith(GENERIC_HEADER):
         return first.lstrip("# ").strip()
-    raise SystemExit(f"{freeze_path} does not say where it comes from: name the source with "
-                     "SOURCE=... (e.g. 'googlecolab/backend-info pip-freeze.txt at commit ...')")
+    return None
+
+
+def describe_source(freeze_path, freeze_text, source):
+    """Where the list comes from: `source` if given, else the list's own first line."""
+    described = source or source_line(freeze_text)
+    if not described:
+        raise SystemExit(f"{freeze_path} does not say where it comes from: name the source with "
+                         "SOURCE=... (e.g. 'googlecolab/backend-info at commit <commit> (<date>)')")
+    return described
 
 
 class Requirements:
@@ -171,8 +178,8 @@ def pins_of(path):
 
 def write_runtime(freeze_path, python, out, *, os_info=None, source=None, record=None,
                   wheels=WHEELS, setup_downloads=DATA / "setup_downloads.txt"):
-    """Write `preinstalled.txt`, `requires.json` and `source.txt` into `out`; returns the
-    names Colab lacks that the list needs."""
+    """Write `preinstalled.txt`, `requires.json`, `source.txt` and `pip-freeze.txt` into
+    `out`; returns the names Colab lacks that the list needs."""
     freeze_text = pathlib.Path(freeze_path).read_text()
     freeze = read_freeze(freeze_text)
     described = describe_source(freeze_path, freeze_text, source)
@@ -207,6 +214,10 @@ def write_runtime(freeze_path, python, out, *, os_info=None, source=None, record
     (out / "preinstalled.txt").write_text(header + "".join(f"{line}\n" for line in lines))
     (out / "requires.json").write_text(json.dumps(requirements.used, indent=1, sort_keys=True)
                                        + "\n")
+    body = freeze_text.splitlines(keepends=True)[1 if source_line(freeze_text) else 0:]
+    if python_of(described) is None:
+        described += f"; os-info.txt: Python {full_python}"
+    (out / "pip-freeze.txt").write_text(f"# {described}\n" + "".join(body))
     (out / "source.txt").write_text(
         f"list: {described}\n"
         f"python: {full_python}\n")

@@ -15,7 +15,6 @@ from autograder import colab_packages
 from colab_runtime import DATA, PREINSTALLED, SOURCE, canonical, colab_python_version, pins
 from conftest import ROOT
 
-FREEZE = DATA / "freeze"
 JANUARY = DATA / "2026-01"
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
@@ -34,17 +33,14 @@ def refresh(tmp_path, freeze, record, **options):
 
 
 def test_the_list_tested_is_what_the_refresh_writes_from_the_list_it_names(tmp_path):
-    source = SOURCE.read_text()
-    [freeze] = [path for path in FREEZE.glob("*.txt")
-                if path.read_text().splitlines()[0].lstrip("# ") in source]
-    assert refresh(tmp_path, freeze, DATA / "requires.json", python="3.13") == ["jedi"]
-    for name in ("preinstalled.txt", "requires.json", "source.txt"):
+    assert refresh(tmp_path, DATA / "pip-freeze.txt", DATA / "requires.json") == ["jedi"]
+    for name in ("preinstalled.txt", "requires.json", "source.txt", "pip-freeze.txt"):
         assert (tmp_path / name).read_text() == (DATA / name).read_text(), name
-    assert "commit a72407924822" in source and colab_python_version() == "3.13.15"
+    assert "commit a72407924822" in SOURCE.read_text() and colab_python_version() == "3.13.15"
 
 
 def test_given_januarys_list_the_refresh_writes_januarys_wheel_list(tmp_path):
-    refresh(tmp_path, FREEZE / "pip-freeze-2026-01.txt", JANUARY / "requires.json")
+    refresh(tmp_path, JANUARY / "pip-freeze.txt", JANUARY / "requires.json")
     assert pins(tmp_path / "preinstalled.txt") == pins(JANUARY / "preinstalled.txt")
     assert (tmp_path / "requires.json").read_text() == (JANUARY / "requires.json").read_text()
     assert (tmp_path / "source.txt").read_text().splitlines() == [
@@ -56,7 +52,7 @@ def test_given_januarys_list_the_refresh_writes_januarys_wheel_list(tmp_path):
 
 def test_a_plain_backend_info_list_takes_its_source_and_python_from_the_command(tmp_path):
     plain = tmp_path / "pip-freeze.txt"
-    plain.write_text("".join((FREEZE / "pip-freeze-2026-01.txt").read_text()
+    plain.write_text("".join((JANUARY / "pip-freeze.txt").read_text()
                              .splitlines(keepends=True)[1:]))
     (tmp_path / "os-info.txt").write_text("Ubuntu 22.04.5 LTS\nPython 3.12.12\n")
     with pytest.raises(SystemExit, match="SOURCE="):
@@ -67,9 +63,11 @@ def test_a_plain_backend_info_list_takes_its_source_and_python_from_the_command(
     refresh(tmp_path / "c", plain, JANUARY / "requires.json", source="backend-info, January",
             os_info=tmp_path / "os-info.txt")
     assert (tmp_path / "c" / "source.txt").read_text() == (
-        "list: backend-info, January\npython: 3.12.12\n")
+        "list: backend-info, January; os-info.txt: Python 3.12.12\npython: 3.12.12\n")
     assert pins(tmp_path / "c" / "preinstalled.txt") == pins(JANUARY / "preinstalled.txt")
-    assert not (tmp_path / "a").exists()
+    assert (tmp_path / "c" / "pip-freeze.txt").read_text() == (
+        "# backend-info, January; os-info.txt: Python 3.12.12\n" + plain.read_text())
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
 def test_helpers_ranges_admit_colabs_versions():
@@ -89,8 +87,8 @@ def test_the_pythons_declared_are_the_pythons_tested():
     assert all(SpecifierSet(PROJECT["requires-python"]).contains(f"{v}.0") for v in tested)
 
 
-def test_the_freeze_lists_are_copies_that_name_their_source():
-    for path in FREEZE.glob("*.txt"):
-        first = path.read_text().splitlines()[0]
-        assert first.startswith("# googlecolab/backend-info pip-freeze.txt at commit "), path
+def test_the_freeze_lists_kept_name_their_source_and_colabs_python():
+    for path in (DATA / "pip-freeze.txt", JANUARY / "pip-freeze.txt"):
+        first = colab_packages.source_line(path.read_text())
+        assert first.startswith("googlecolab/backend-info pip-freeze.txt at commit "), path
         assert colab_packages.python_of(first), path
