@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 
+from autograder.colab_packages import canonical, pins_of
 from conftest import ROOT
 
 CACHE = ROOT / ".colab"
@@ -25,16 +26,9 @@ SOURCE = DATA / "source.txt"
 KERNEL = "colab"
 
 
-def canonical(name):
-    """A distribution name as pip compares names (PEP 503)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def pins(path):
     """`{name: version}` of a requirements file of `name==version` lines."""
-    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
-    return dict((canonical(name), version)
-                for name, version in (line.split("==") for line in lines if line))
+    return {canonical(name): version for name, version in pins_of(path)}
 
 
 def colab_python_version():
