@@ -62,7 +62,7 @@ class Interrupted(Exception):
 
 
 EXAMPLES = ROOT / "examples" / "submissions"  # written by `make course`: the course's own
-DEFAULT_TIMEOUT = 300
+DEFAULT_TIMEOUT = grade_one.SUBMISSION_SECONDS
 MISSING_DETAIL = "missing: nothing handed in"
 
 
