@@ -1,15 +1,16 @@
 """Written answers, graded by hand: what each student wrote, and the scores and comments
 a TA gives in `OUT/manual_scores.csv` (`student,notebook,question,score,comment,
-answer_fingerprint`; a file without the last column, as written before it existed, still
-loads).
+answer_fingerprint`; a file without the last column, as written before it existed, or a
+line typed without it, still loads).
 
 A hand score belongs to the answer it scored: `answer_fingerprint` is a digest of that
 answer (`fingerprint`). When the student's answer changes, its score "needs regrading by
-hand": it is listed in the summary and in the change report, counts 0 and stays off the
-review page's score field until a TA scores the new answer. A score saved with no
-fingerprint is taken as the score of the answer graded now. Each run writes the state of
-every written answer to `OUT/manual/answers.csv` (`ANSWERS_COLUMNS`: its fingerprint, and
-the score and comment saved for it, current or not), which the review pages read.
+hand": it is listed in the summary and in the change report, counts 0 (the LMS files
+leave it empty) and is shown on the review page beside the new answer until a TA scores
+that answer or keeps the score for it. A score saved with no fingerprint is taken as the
+score of the answer graded now. Each run also writes the state of every written answer to
+`OUT/manual/answers.csv` (`ANSWERS_COLUMNS`: its fingerprint, its state, and the score and
+comment saved for it, current or not).
 
 The file is read line by line: a line that is malformed, names a student, notebook or
 question with nothing to grade by hand, or gives a score outside 0 to the question's
