@@ -179,6 +179,8 @@ def test_a_roster_keyed_by_sis_id_or_email_still_finds_canvas_and_moodle_submitt
     assert roster.match("7654321", "Jane Doe", by_sis) == "S002"  # Moodle's full name
     assert roster.match("JD@example.edu", "", by_sis) == "S002"
     assert roster.match("55555", "parksam", by_sis) is None
+    (tmp_path / "middle.csv").write_text("id,name\nS003,Mary Ann Lee\n")
+    assert roster.match("34567", "leemaryann", roster.read_roster(tmp_path / "middle.csv")) == "S003"
     (tmp_path / "moodle.csv").write_text("First name,Last name,ID number,Email address\n"
                                          "John,Smith,S001,js@example.edu\n")
     by_moodle = roster.read_roster(tmp_path / "moodle.csv")
