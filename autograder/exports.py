@@ -26,8 +26,7 @@ def wide_csv(rows, students):
     was due), `Total`."""
     totals = defaultdict(dict)
     for row in rows:
-        if row.question and row.notebook in NOTEBOOKS:
-            totals[row.student][row.notebook] = totals[row.student].get(row.notebook, 0.0) + row.score
+        totals[row.student][row.notebook] = totals[row.student].get(row.notebook, 0.0) + row.score
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*IDENTITY, *NOTEBOOKS, "Total"])

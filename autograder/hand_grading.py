@@ -14,12 +14,12 @@ import io
 import json
 from dataclasses import dataclass
 
-from .gradebook import MANUAL_STATUS, write_atomically
+from .gradebook import Kind, write_atomically
 from .masters import written_questions
 
 SCORES_FILE = "manual_scores.csv"
 COLUMNS = ("student", "notebook", "question", "score", "comment")
-GRADED_BY_HAND = "graded by hand"
+GRADED_BY_HAND = "graded by hand"  # the status text of a written answer scored by hand
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def written_answers(content, notebook):
 def gradable(rows):
     """{(student, notebook, question): points} of the rows waiting for a hand score."""
     return {(r.student, r.notebook, r.question): float(r.max_score)
-            for r in rows if r.status in (MANUAL_STATUS, GRADED_BY_HAND)}
+            for r in rows if r.kind.written}
 
 
 class Answers:
@@ -125,7 +125,7 @@ def problem_of(fields, answers):
 
 def apply(rows, scores):
     """`rows` with the written answers that have a hand score filled in."""
-    return [row._replace(score=scores[key].score, status=GRADED_BY_HAND)
+    return [row._replace(score=scores[key].score, status=GRADED_BY_HAND, kind=Kind.GRADED_BY_HAND)
             if (key := (row.student, row.notebook, row.question)) in scores else row
             for row in rows]
 

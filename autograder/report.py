@@ -18,8 +18,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .gradebook import MANUAL_STATUS, handed_in, write_atomically
-from .hand_grading import GRADED_BY_HAND
+from .gradebook import Kind, handed_in, write_atomically
 from .results import Status
 
 
@@ -84,15 +83,14 @@ def _scores_section(rows, submissions):
     worth points (a written question's over the answers scored by hand so far), over the
     notebooks handed in (`submissions`, their (student, notebook) keys)."""
     totals, maxima, by_question = defaultdict(float), defaultdict(float), defaultdict(list)
-    written = {(row.notebook, row.question) for row in rows
-               if row.status in (MANUAL_STATUS, GRADED_BY_HAND)}
+    written = {(row.notebook, row.question) for row in rows if row.kind.written}
     for row in rows:
         if not row.question or (row.student, row.notebook) not in submissions:
             continue
         totals[row.notebook, row.student] += row.score
         maxima[row.notebook, row.student] += row.max_score
         if row.max_score and ((row.notebook, row.question) not in written
-                              or row.status == GRADED_BY_HAND):
+                              or row.kind is Kind.GRADED_BY_HAND):
             by_question[row.notebook, row.question, row.max_score].append(row.score)
     parts = []
     for notebook in sorted({n for n, _ in totals}):
@@ -121,24 +119,28 @@ def _misconceptions_section(shares):
 PROBLEM_STATUSES = tuple(status for status in Status if status is not Status.GRADED)
 
 
-def _problems_section(outcomes):
+NOT_A_NOTEBOOK = "not a course notebook"
+
+
+def _problems_section(outcomes, strays):
     rows = [(html.escape(student), html.escape(notebook), html.escape(outcome.status.value),
              html.escape(outcome.status_text()))
             for (student, notebook), outcome in sorted(outcomes.items())
             if outcome.status in PROBLEM_STATUSES or outcome.detail]
+    rows += [(html.escape(item.student), html.escape(item.shown), NOT_A_NOTEBOOK,
+              html.escape(item.reason)) for item in strays]
     return _table(("student", "notebook", "status", "why"), rows) if rows else \
         "<p>Every submission was graded.</p>"
 
 
 def _hand_grading_section(rows):
-    counts = Counter((row.notebook, row.question, row.status) for row in rows
-                     if row.status in (MANUAL_STATUS, GRADED_BY_HAND))
+    counts = Counter((row.notebook, row.question, row.kind) for row in rows if row.kind.written)
     questions = sorted({(n, q) for n, q, _ in counts})
-    done = sum(c for (_, _, s), c in counts.items() if s == GRADED_BY_HAND)
+    done = sum(c for (_, _, kind), c in counts.items() if kind is Kind.GRADED_BY_HAND)
     total = sum(counts.values())
     table = _table(("notebook", "question", "scored", "answers"), [
-        (html.escape(n), html.escape(q), counts[n, q, GRADED_BY_HAND],
-         counts[n, q, GRADED_BY_HAND] + counts[n, q, MANUAL_STATUS]) for n, q in questions])
+        (html.escape(n), html.escape(q), counts[n, q, Kind.GRADED_BY_HAND],
+         counts[n, q, Kind.GRADED_BY_HAND] + counts[n, q, Kind.AWAITING_HAND]) for n, q in questions])
     return (f"<p id='hand-progress' data-done='{done}' data-total='{total}'>Written answers "
             f"scored by hand: <b>{done} of {total}</b> (review pages in <code>manual/</code>).</p>"
             + (table if questions else ""))
@@ -152,11 +154,12 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; } th, td { border: 1px s
 """
 
 
-def report_html(outcomes, rows):
-    """The class report for the grading `outcomes` (by (student, notebook)) and `rows`."""
+def report_html(outcomes, rows, strays=()):
+    """The class report for the grading `outcomes` (by (student, notebook)), `rows` and
+    the files that are no course notebook (`strays`, intake.Found)."""
     statuses = Counter(outcome.status.value for outcome in outcomes.values())
-    apart = {what: statuses.pop(status.value, 0) for status, what in (
-        (Status.MISSING, "notebooks not handed in"), (Status.NOT_A_NOTEBOOK, "other files"))}
+    apart = {"notebooks not handed in": statuses.pop(Status.MISSING.value, 0),
+             "other files": len(strays)}
     students = len({student for student, _ in outcomes if student})
     counts = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
     counts += "".join(f"; {what}: {count}" for what, count in apart.items() if count)
@@ -170,11 +173,11 @@ def report_html(outcomes, rows):
 <h2>What the class got wrong</h2>
 <p>Each hidden check, with the share of graded submissions that failed it.</p>
 {_misconceptions_section(check_shares(outcomes))}
-<h2>Submissions with problems</h2>{_problems_section(outcomes)}
+<h2>Submissions with problems</h2>{_problems_section(outcomes, strays)}
 <h2>Hand grading</h2>{_hand_grading_section(rows)}
 </body></html>
 """
 
 
-def write_report(path, outcomes, rows):
-    write_atomically(path, report_html(outcomes, rows))
+def write_report(path, outcomes, rows, strays=()):
+    write_atomically(path, report_html(outcomes, rows, strays))
