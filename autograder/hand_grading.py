@@ -9,7 +9,9 @@ hand": it is listed in the summary and in the change report, counts 0 and stays 
 review page's score field until a TA scores the new answer. A score saved with no
 fingerprint is taken as the score of the answer graded now. Each run writes the state of
 every written answer to `OUT/manual/answers.csv` (`ANSWERS_COLUMNS`: its fingerprint, and
-the score and comment saved for it, current or not), which the review pages read.
+the score and comment saved for it, current or not); `write_scores` reads it to give a
+score saved without a fingerprint the answer graded now. The review pages carry each
+answer's fingerprint and mark a saved score whose fingerprint differs.
 
 The file is read line by line: a line that is malformed, names a student, notebook or
 question with nothing to grade by hand, or gives a score outside 0 to the question's

@@ -197,10 +197,14 @@ def _hand_grading_section(rows):
         (html.escape(n), html.escape(q), answers[n, q] - left[n, q], left[n, q], answers[n, q])
         for n, q in questions])
     done, total = len(waiting) - len(pending), len(waiting)
+    again = sum(row.kind is Kind.NEEDS_REGRADING for row in rows)
     return (f"<p id='hand-progress' data-done='{done}' data-total='{total}' "
-            f"data-pending='{len(pending)}'>Written answers scored by hand: <b>{done} of {total}"
-            f"</b>, {len(pending)} pending (review pages in <code>manual/</code>; <code>make "
-            f"review</code>).</p>" + (table if questions else ""))
+            f"data-pending='{len(pending)}' data-again='{again}'>Written answers scored by hand: "
+            f"<b>{done} of {total}</b>, {len(pending)} pending"
+            + (f", of which {again} to score again (the answer changed since it was scored)"
+               if again else "")
+            + " (review pages in <code>manual/</code>; <code>make review</code>).</p>"
+            + (table if questions else ""))
 
 
 STYLE = """

@@ -251,7 +251,7 @@ def test_a_hand_score_belongs_to_the_answer_it_scored(tmp_path):
     hand_grading.write_answers(tmp_path, {key: now}, {})
     saved, problems = review.save(tmp_path, [dict(zip(hand_grading.COLUMNS[:5], (*key, "2", "ok")))])
     scores, _ = hand_grading.read_scores(tmp_path / "manual_scores.csv", rows)
-    assert saved == 1 and not problems and scores[key].fingerprint == now  # saved with no fingerprint
+    assert saved == ["ann"] and not problems and scores[key].fingerprint == now  # saved with no fingerprint
     assert hand_grading.apply(rows, scores, {key: now})[0][3:6] == (2, 2, "graded by hand")
     changed = {key: hand_grading.fingerprint("Store the last outcome.")}
     assert hand_grading.apply(rows, scores, changed)[0][3:6] == (0, 2, "needs regrading by hand")
