@@ -4,13 +4,17 @@ The file has the columns `notebook,due`: a course notebook and its due date and 
 (`2026-10-01 23:59`, `2026-10-01T23:59:00+02:00`, or a date alone, meaning its end), in
 the machine's time zone unless the time says another. A submission is late when the LMS
 says so (Canvas's `_LATE` in the file name), else, for a notebook with a deadline, when its
-file was last modified after it: Moodle's and Gradescope's downloads and a folder of
-copied files keep the time each file was handed in (keep it when unpacking; `unzip` does).
-Canvas's download files carry the time of the download, so they are judged by `_LATE` only.
+time it was handed in was after it. For a Moodle download that time is the "Last
+modified (submission)" of Moodle's grading worksheet (Download grading worksheet, saved in
+the assignment's download folder), else, as for other layouts, the file's modification
+time: a folder of copied files keeps the time each file was handed in (`unzip` and `cp -p`
+keep it; check that your LMS's download does). Canvas's files carry the time of the
+download, so Canvas submissions are judged by `_LATE` only.
 """
 
 import csv
 import datetime
+import pathlib
 
 from .course import NOTEBOOKS
 
@@ -47,9 +51,46 @@ def read_deadlines(path):
     return due
 
 
-def is_late(item, layout, deadlines):
-    """Whether the intake.Found `item` of a download in `layout` was handed in late."""
+WORKSHEET_ID, WORKSHEET_TIME = "Identifier", "Last modified (submission)"
+MOODLE_TIME = "%A, %d %B %Y, %I:%M %p"  # Moodle's default (English) date and time
+
+
+def worksheet_times(path):
+    """{participant id: time handed in} from Moodle's grading worksheet at `path`
+    (`Identifier` is "Participant <id>"); None when the file is no worksheet."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if not {WORKSHEET_ID, WORKSHEET_TIME} <= set(reader.fieldnames or ()):
+                return None
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    times = {}
+    for row in rows:
+        try:
+            when = datetime.datetime.strptime((row[WORKSHEET_TIME] or "").strip(), MOODLE_TIME)
+        except ValueError:  # "-": nothing handed in
+            continue
+        times[(row[WORKSHEET_ID] or "").split()[-1]] = when.astimezone()
+    return times
+
+
+def moodle_times(folder):
+    """{(folder of a grading worksheet, participant id): time handed in} below `folder`."""
+    found = {}
+    for path in sorted(pathlib.Path(folder).rglob("*.csv")):
+        for participant, when in (worksheet_times(path) or {}).items():
+            found[path.parent, participant] = when
+    return found
+
+
+def is_late(item, layout, deadlines, times=None):
+    """Whether the intake.Found `item` of a download in `layout` was handed in late;
+    `times`: Moodle's submission times (see `moodle_times`)."""
     if item.late or layout == "canvas" or item.notebook not in (deadlines or {}):
         return item.late
-    handed_in = datetime.datetime.fromtimestamp(item.path.stat().st_mtime).astimezone()
+    handed_in = next((when for (home, participant), when in (times or {}).items()
+                      if participant == item.student and home in item.path.parents), None)
+    handed_in = handed_in or datetime.datetime.fromtimestamp(item.path.stat().st_mtime).astimezone()
     return handed_in > deadlines[item.notebook]

@@ -21,9 +21,9 @@ def _number(value):
 
 
 def wide_csv(rows, students):
-    """The wide table as CSV text: the identity columns (name, id, email from `students`,
-    roster.Student by id), one column per course notebook (its total, empty when nothing
-    was due), `Total`, `Late` (the notebooks handed in late)."""
+    """The wide table as CSV text: the identity columns (name, id, SIS id, login or email
+    and section of `students`, roster.Student by id), one column per course notebook (its
+    total, empty when nothing was due), `Total`, `Late` (the notebooks handed in late)."""
     totals, late = defaultdict(dict), defaultdict(set)
     for row in rows:
         if row.late:
@@ -34,8 +34,9 @@ def wide_csv(rows, students):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*IDENTITY, *NOTEBOOKS, "Total", "Late"])
     for student in sorted(students):
-        scores, who = totals[student], students.get(student)
-        writer.writerow([(who and who.name) or student, student, "", who.email if who else "", "",
+        scores, who = totals[student], students[student]
+        writer.writerow([who.name or student, student, who.sis_id, who.login or who.email,
+                         who.section,
                          *(_number(scores[n]) if n in scores else "" for n in NOTEBOOKS),
                          _number(sum(scores.values())), " ".join(sorted(late[student]))])
     return buffer.getvalue()

@@ -1,15 +1,20 @@
 """Grade a folder of submissions into a gradebook.
 
-`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade] [--unsafe]`
-grades every `SUBMISSIONS/<student>/<notebook>.ipynb` against
-`autograder/zips/<notebook>.zip`, in parallel; each submission runs in its own sandboxed
-process with time, resource and output limits (see `autograder.sandbox`), isolated from
-the machine (see `autograder.isolation`). Without isolation it refuses to grade, unless
-given `--unsafe` or the folder is the course's own examples. It prints the isolation it
-got and writes it to `OUT/isolation.txt`; it plans the batch (what is reused, what is
-graded and why), grades, and has `autograder.outputs` write the gradebook
-(`OUT/gradebook.csv`, one row per question), the feedback files and the rest. Finished
-submissions are remembered in `OUT/results/`, so an interrupted run resumes.
+`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade] [--unsafe]
+[--layout L] [--roster CSV] [--deadlines CSV] [--assignments CSV] [--lms canvas|moodle]
+[--export-all]` grades every submission found in SUBMISSIONS (see `autograder.intake`;
+students matched to the roster by `autograder.roster`, lateness by
+`autograder.deadlines`) against `autograder/zips/<notebook>.zip`, in parallel; each
+submission runs in its own sandboxed process with time, resource and output limits (see
+`autograder.sandbox`), isolated from the machine (see `autograder.isolation`). Without
+isolation it refuses to grade, unless given `--unsafe` or the folder is the course's own
+examples. It prints the isolation it got and writes it to `OUT/isolation.txt`; it plans
+the batch (what is reused, what is graded and why), grades, and has `autograder.outputs`
+write the gradebook (`OUT/gradebook.csv`, one row per question), the feedback files and
+the rest; it prints the summary (also `OUT/summary.txt`): how the batch went, who is not
+on the roster or handed in nothing, what was late, in the wrong assignment or needs
+regrading by hand. Finished submissions are remembered in `OUT/results/`, so an
+interrupted run resumes.
 """
 
 import argparse
@@ -117,6 +122,7 @@ def take_in(submissions_dir, layout=None, roster=None, notebooks=None, titles=No
     roster = roster or {}
     layout = layout or intake.detect_layout(submissions_dir)
     found, students = [], dict(roster)
+    times = deadlines_module.moodle_times(submissions_dir) if layout == "moodle" and deadlines else {}
     for item in intake.find(submissions_dir, layout, notebooks, titles):
         owner = roster_module.match(item.student, item.name, roster) if item.student else None
         canvas_id = item.student if layout == "canvas" else ""
@@ -126,7 +132,7 @@ def take_in(submissions_dir, layout=None, roster=None, notebooks=None, titles=No
             students.setdefault(item.student, roster_module.Student(item.student, item.name,
                                                                     canvas_id=canvas_id))
         found.append(dataclasses.replace(item, student=owner or item.student,
-                                         late=deadlines_module.is_late(item, layout, deadlines)))
+                                         late=deadlines_module.is_late(item, layout, deadlines, times)))
     found = intake.newest_only(found)  # two submitters may be one roster student
     files = {(f.student, f.notebook): f for f in found if f.notebook}
     handed_in = {notebook for _, notebook in files}

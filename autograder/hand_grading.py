@@ -1,17 +1,18 @@
 """Written answers, graded by hand: what each student wrote, and the scores and comments
 a TA gives in `OUT/manual_scores.csv` (`student,notebook,question,score,comment,
-answer_fingerprint`; a file without the last column, as written before it existed, still
-loads).
+answer_fingerprint`; a file without the last column, as written before it existed, or a
+line typed without it, still loads).
 
 A hand score belongs to the answer it scored: `answer_fingerprint` is a digest of that
 answer (`fingerprint`). When the student's answer changes, its score "needs regrading by
-hand": it is listed in the summary and in the change report, counts 0 and stays off the
-review page's score field until a TA scores the new answer. A score saved with no
-fingerprint is taken as the score of the answer graded now. Each run writes the state of
-every written answer to `OUT/manual/answers.csv` (`ANSWERS_COLUMNS`: its fingerprint, and
-the score and comment saved for it, current or not); `write_scores` reads it to give a
-score saved without a fingerprint the answer graded now. The review pages carry each
-answer's fingerprint and mark a saved score whose fingerprint differs.
+hand": it is listed in the summary and in the change report, counts 0 (the LMS files
+leave it empty) and is shown on the review page beside the new answer until a TA scores
+that answer or keeps the score for it. A score saved with no fingerprint is taken as the
+score of the answer graded now. Each run also writes the state of every written answer to
+`OUT/manual/answers.csv` (`ANSWERS_COLUMNS`: its fingerprint, its state, and the score and
+comment saved for it, current or not); `write_scores` reads it to give a score saved
+without a fingerprint the answer graded now. The review pages carry each answer's
+fingerprint and mark a saved score whose fingerprint differs.
 
 The file is read line by line: a line that is malformed, names a student, notebook or
 question with nothing to grade by hand, or gives a score outside 0 to the question's
@@ -128,8 +129,9 @@ def hand_score(fields):
 
 def problem_of(fields, answers, width=len(COLUMNS)):
     """What is wrong with one line of the scores file, given the gradebook's Answers and
-    the number of columns of the file's header, or None."""
-    if len(fields) != width:
+    the number of columns of the file's header (a line may leave out the fingerprint),
+    or None."""
+    if not len(OLD_COLUMNS) <= len(fields) <= width:  # the fingerprint may be left out
         return f"it has {len(fields)} fields, not {width} ({','.join(COLUMNS[:width])})"
     student, notebook, question, score = (f.strip() for f in fields[:4])
     key = (student, notebook, question)

@@ -32,6 +32,7 @@ import re
 import yaml
 
 from .course import NOTEBOOKS
+from .deadlines import worksheet_times
 from .masters import assignment_config
 
 LAYOUTS = ("folders", "canvas", "moodle", "gradescope")
@@ -191,6 +192,10 @@ def _moodle(folder):
         # the innermost part named as Moodle names a submission (its folder, or the file)
         owner = next(filter(None, map(MOODLE_NAME.match, reversed(path.relative_to(folder).parts))),
                      None)
+        if owner is None and worksheet_times(path) is not None:
+            found.append(_stray(folder, path, "Moodle's grading worksheet: read for the times "
+                                              "submissions were handed in"))
+            continue
         if owner is None:
             found.append(_stray(folder, path, "not named as Moodle names submissions "
                                               "(<Full Name>_<id>_assignsubmission_file_...)"))

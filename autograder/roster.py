@@ -67,9 +67,11 @@ def compact(name):
 
 
 def name_forms(name):
-    """The compact forms of a name in either order: "John Smith" -> johnsmith, smithjohn."""
+    """The compact forms of a name with its family name first or last: "Mary Ann Lee" ->
+    maryannlee, leemaryann (as Canvas's file names write it), annmarylee."""
     words = [w for w in re.split(r"[\s,]+", name or "") if w]
-    return {compact(name), compact("".join(words[::-1]))} - {""} if words else set()
+    orders = (words, words[::-1], words[-1:] + words[:-1], words[1:] + words[:1])
+    return {compact("".join(order)) for order in orders} - {""}
 
 
 def _skipped(cells):

@@ -137,6 +137,8 @@ def test_late_work_is_flagged_in_the_summary_gradebook_and_wide_export(term):
     assert late == {("12345", "02_planning")}
     wide = {r[1]: r[-1] for r in read(out / "grades_wide.csv")[1:]}
     assert wide == {"12345": "02_planning", "23456": "", "34567": "", "55556": ""}
+    john = next(r for r in read(out / "grades_wide.csv")[1:] if r[1] == "12345")
+    assert john[:5] == ["Smith, John", "12345", "S001", "js@example.edu", "Section A"]
 
 
 def test_a_changed_written_answer_needs_regrading_and_does_not_count(term):

@@ -179,6 +179,8 @@ def test_a_roster_keyed_by_sis_id_or_email_still_finds_canvas_and_moodle_submitt
     assert roster.match("7654321", "Jane Doe", by_sis) == "S002"  # Moodle's full name
     assert roster.match("JD@example.edu", "", by_sis) == "S002"
     assert roster.match("55555", "parksam", by_sis) is None
+    (tmp_path / "middle.csv").write_text("id,name\nS003,Mary Ann Lee\n")
+    assert roster.match("34567", "leemaryann", roster.read_roster(tmp_path / "middle.csv")) == "S003"
     (tmp_path / "moodle.csv").write_text("First name,Last name,ID number,Email address\n"
                                          "John,Smith,S001,js@example.edu\n")
     by_moodle = roster.read_roster(tmp_path / "moodle.csv")
@@ -208,3 +210,20 @@ def test_the_moodle_file_has_a_user_on_every_row_and_empty_cells_for_pending_wor
     assert header == ["Full name", "Email address", "ID number", "Notebook 1"]
     assert all(line[1].endswith("@example.edu") for line in lines)
     assert [line[3] for line in lines] == ["", "4", "0"] and pending == 1
+
+
+def test_moodle_lateness_comes_from_its_grading_worksheet(tmp_path):
+    download = tmp_path / "in" / "02_planning"
+    touch(download, "John Smith_1234567_assignsubmission_file_/02_planning.ipynb",
+          "Jane Doe_7654321_assignsubmission_file_/02_planning.ipynb")
+    (download / "Grades-Course-Notebook 2.csv").write_text(
+        "Identifier,Full name,Email address,Status,Last modified (submission)\n"
+        'Participant 1234567,John Smith,js@example.edu,Submitted,"Thursday, 8 October 2026, 11:30 PM"\n'
+        'Participant 7654321,Jane Doe,jd@example.edu,Submitted,"Friday, 9 October 2026, 9:05 AM"\n')
+    (tmp_path / "due.csv").write_text("notebook,due\n02_planning,2026-10-08 23:59\n")
+    due, times = deadlines.read_deadlines(tmp_path / "due.csv"), deadlines.moodle_times(tmp_path / "in")
+    found = intake.find(tmp_path / "in", "moodle")
+    late = {f.student: deadlines.is_late(f, "moodle", due, times) for f in found if f.notebook}
+    assert late == {"1234567": False, "7654321": True}
+    [sheet] = [f for f in found if not f.notebook]
+    assert "Moodle's grading worksheet" in sheet.reason
