@@ -6,9 +6,10 @@ grades every `SUBMISSIONS/<student>/<notebook>.ipynb` against
 process with time, resource and output limits (see `autograder.sandbox`), isolated from
 the machine (see `autograder.isolation`). Without isolation it refuses to grade, unless
 given `--unsafe` or the folder is the course's own examples. It prints the isolation it
-got and writes it to `OUT/isolation.txt`, then writes `OUT/gradebook.csv` (one row per
-question) and `OUT/feedback/<student>/<notebook>.md`. Finished submissions are remembered
-in `OUT/results/`, so an interrupted run resumes.
+got and writes it to `OUT/isolation.txt`; it plans the batch (what is reused, what is
+graded and why), grades, and has `autograder.outputs` write the gradebook
+(`OUT/gradebook.csv`, one row per question), the feedback files and the rest. Finished
+submissions are remembered in `OUT/results/`, so an interrupted run resumes.
 """
 
 import argparse
@@ -19,32 +20,20 @@ import os
 import pathlib
 import sys
 import tempfile
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import NamedTuple
 
 from tqdm import tqdm
 
 from . import deadlines as deadlines_module
-from . import exports, grade_one, gradebook, hand_grading, intake, lms, report, review_pages, sandbox
+from . import grade_one, gradebook, intake, lms, outputs, sandbox
 from . import isolation as isolation_module
 from . import roster as roster_module
 from .course import NOTEBOOKS
-from .masters import ROOT, questions, written_questions
-from .results import Outcome, Status, not_graded
+from .masters import ROOT
+from .results import CacheKey, Outcome, Status, not_graded
 
 ZIPS = ROOT / "autograder" / "zips"
-
-
-class Graded(NamedTuple):
-    """What grading a batch gave: the Outcomes by (student, notebook), the gradebook's
-    rows, the problems found in OUT/manual_scores.csv (one line each), and the scores
-    that changed since the previous gradebook (gradebook.Change)."""
-    outcomes: dict
-    rows: list
-    problems: list
-    changes: list = None  # None: there was no previous gradebook
-    notes: list = ()  # lines the summary adds: identity, intake, lateness, hand grading, exports
 
 
 class Interrupted(Exception):
@@ -58,7 +47,7 @@ class Interrupted(Exception):
 
 
 EXAMPLES = ROOT / "examples" / "submissions"  # written by `make course`: the course's own
-DEFAULT_TIMEOUT = grade_one.SUBMISSION_SECONDS
+DEFAULT_TIMEOUT = 300
 MISSING_DETAIL = "missing: nothing handed in"
 
 
@@ -67,11 +56,10 @@ def _digest(data):
 
 
 def fingerprint(content, zip_path, isolation):
-    """What a cached result depends on, part by part: the submission's bytes, the
-    autograder's (its tests, hidden checks and graded code; no documentation) and the
-    isolation it was graded in."""
-    return (f"submission:{_digest(content)} autograder:{_digest(pathlib.Path(zip_path).read_bytes())} "
-            f"isolation:{_digest(isolation.summary.encode())}")
+    """The CacheKey of a submission's bytes graded with the autograder zip at `zip_path`
+    (its tests, hidden checks and graded code; no documentation) in `isolation`."""
+    return CacheKey(_digest(content), _digest(pathlib.Path(zip_path).read_bytes()),
+                    _digest(isolation.summary.encode()))
 
 
 WHAT_CHANGED = {"submission": "the submission changed", "autograder": "the tests changed",
@@ -79,12 +67,12 @@ WHAT_CHANGED = {"submission": "the submission changed", "autograder": "the tests
 
 
 def what_changed(old_key, new_key):
-    """Why a submission was graded again, from its previous and its new fingerprint."""
-    if not old_key:
+    """Why a submission was graded again, from its previous CacheKey (None: there was
+    none) and its new one."""
+    if old_key is None:
         return "graded for the first time"
-    old, new = (dict(part.split(":", 1) for part in key.split()) for key in (old_key, new_key))
-    changed = [WHAT_CHANGED[part] for part in WHAT_CHANGED if old.get(part) != new.get(part)]
-    return " and ".join(changed) or "regraded on request"
+    return " and ".join(WHAT_CHANGED[part] for part in old_key.changed(new_key)) \
+        or "regraded on request"
 
 
 def grade_safely(zip_path, filename, content, timeout, isolation):
@@ -170,7 +158,7 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
                 regrade=False, progress=True, layout=None, roster=None, students=None,
                 notebooks=None, titles=None, deadlines=None, lms_name=None, export_all=False):
     """Grade every submission, each contained by `isolation`, and write the gradebook and
-    the files beside it (see `write_results`); return a Graded.
+    the files beside it (see `outputs.write_results`); return an outputs.Graded.
 
     `layout`, `roster`, `titles` and `deadlines` say how to read SUBMISSIONS (see
     `take_in`); `lms_name`, `titles` and `export_all` what to export for the LMS. Results remembered
@@ -195,41 +183,68 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
     cache = out_dir / "results"
     cache.mkdir(parents=True, exist_ok=True)
     gradebook.write_atomically(out_dir / "isolation.txt", isolation.summary + "\n")
+    plan = _plan(batch, cache, isolation, regrade, students, notebooks)
+    outcomes = dict(plan.reused)
+    for student in batch.students:
+        for notebook in batch.expected:
+            outcomes.setdefault((student, notebook), not_graded(Status.MISSING, MISSING_DETAIL))
+    outcomes.update(_grade_all(plan.jobs, jobs, timeout, isolation, progress))
+    return outputs.write_results(out_dir, outcomes, plan.contents, batch, plan.reasons,
+                                 outputs.Export(lms_name, titles, export_all))
+
+
+class Job(NamedTuple):
+    """One submission to grade: whose, which notebook, its file's name and bytes (read
+    when the batch started), its CacheKey and the file its result is remembered in."""
+    student: str
+    notebook: str
+    filename: str
+    content: bytes
+    key: CacheKey
+    cached: pathlib.Path
+
+
+class Plan(NamedTuple):
+    """What a batch does with each submission: the remembered Outcomes it reuses, the
+    Jobs it grades, why each of those is graded ((student, notebook) -> text), and every
+    submission's bytes."""
+    reused: dict
+    jobs: list
+    reasons: dict
+    contents: dict
+
+
+def _plan(batch, cache, isolation, regrade, students, notebooks):
+    """The Plan of `batch` with the results remembered in `cache`: one is reused unless
+    what decides it changed, or `regrade` (all), or the submission is one of the chosen
+    `students` or `notebooks` (when some are chosen, the others are reused as they are)."""
     chosen = students or notebooks
-    outcomes, contents, todo, reasons = {}, {}, [], {}
+    plan = Plan({}, [], {}, {})
     for (student, notebook), item in sorted(batch.files.items()):
-        content = contents[student, notebook] = item.path.read_bytes()  # now: nothing can change it
+        content = plan.contents[student, notebook] = item.path.read_bytes()  # now: nothing can change it
         key = fingerprint(content, ZIPS / f"{notebook}.zip", isolation)
         cached = cache / student / f"{notebook}.json"
         before = remembered(cached)
         selected = (not students or student in students) and (not notebooks or notebook in notebooks)
         if before is not None and not regrade and (before.key == key or (chosen and not selected)):
-            outcomes[student, notebook] = before
+            plan.reused[student, notebook] = before
         else:
-            reasons[student, notebook] = what_changed(before.key if before else "", key)
-            todo.append((student, notebook, item.path.name, content, key, cached))
-    for student in batch.students:
-        for notebook in batch.expected:
-            outcomes.setdefault((student, notebook), not_graded(Status.MISSING, MISSING_DETAIL))
-    for item in batch.strays:
-        outcomes[item.student, item.shown] = not_graded(Status.NOT_A_NOTEBOOK, item.reason)
-    outcomes.update(_grade_all(todo, jobs, timeout, isolation, progress))
-    graded = write_results(out_dir, outcomes, contents, batch.students, reasons,
-                           Export(batch.expected, batch.late, lms_name, titles, export_all))
-    return graded._replace(notes=list(batch.notes) + list(graded.notes))
+            plan.reasons[student, notebook] = what_changed(before and before.key, key)
+            plan.jobs.append(Job(student, notebook, item.path.name, content, key, cached))
+    return plan
 
 
 def _grade_all(todo, jobs, timeout, isolation, progress):
-    """Grade the `todo` jobs in parallel, remembering each result as it comes; the
-    Outcomes by (student, notebook). Raises Interrupted on Ctrl-C."""
+    """Grade the `todo` Jobs in parallel (`jobs` at a time), remembering each result as it
+    comes; the Outcomes by (student, notebook). Raises Interrupted on Ctrl-C."""
     def run(job):
-        student, notebook, filename, content, key, cached = job
-        outcome = grade_safely(ZIPS / f"{notebook}.zip", filename, content, timeout, isolation)
+        outcome = grade_safely(ZIPS / f"{job.notebook}.zip", job.filename, job.content, timeout,
+                               isolation)
         if sandbox.stopped():  # ended by Ctrl-C: not a result
             return None
-        outcome.key = key
-        gradebook.write_atomically(cached, json.dumps(outcome.to_json()))
-        return student, notebook, outcome
+        outcome.key = job.key
+        gradebook.write_atomically(job.cached, json.dumps(outcome.to_json()))
+        return job.student, job.notebook, outcome
 
     sandbox.allow_starts()
     graded = {}
@@ -246,71 +261,6 @@ def _grade_all(todo, jobs, timeout, isolation, progress):
         raise Interrupted(len(graded)) from None
     pool.shutdown()
     return graded
-
-
-class Export(NamedTuple):
-    """What the files for the LMS need beyond the gradebook: the notebooks due, the
-    (student, notebook) handed in late, the LMS to write an import file for (None: none),
-    notebook -> LMS assignment name, and whether strangers and test students go in."""
-    due: tuple = ()
-    late: frozenset = frozenset()
-    lms: str = None
-    titles: dict = None
-    everyone: bool = False
-
-
-def write_results(out_dir, outcomes, contents, students, reasons, export=Export()):
-    """Write everything a batch's `outcomes` give, with the hand scores of
-    OUT/manual_scores.csv: the gradebook, the feedback files and their index per student,
-    the review pages of the written answers and their state (hand_grading.write_answers),
-    the class report, the wide CSV and, as `export` says, the LMS's import file (with
-    `students`' names). Returns a Graded, whose changes say why with `reasons`
-    ((student, notebook) -> why regraded)."""
-    rows = []
-    for (student, notebook), outcome in sorted(outcomes.items()):
-        if notebook in NOTEBOOKS:
-            rows += gradebook.rows_for(student, notebook, questions(notebook), outcome)
-        else:
-            rows.append(gradebook.Row(student, notebook, "", 0, 0, outcome.status_text()))
-    rows = [row._replace(late="yes") if (row.student, row.notebook) in export.late else row
-            for row in rows]
-    waiting = hand_grading.gradable(rows)
-    answers, current = {}, {}
-    for student, notebook, question in waiting:
-        written = hand_grading.written_answers(contents[student, notebook], notebook)
-        answers.setdefault((notebook, question), {})[student] = written.get(question)
-        current[student, notebook, question] = hand_grading.fingerprint(written.get(question))
-    scores, problems = hand_grading.read_scores(out_dir / hand_grading.SCORES_FILE, rows)
-    rows = hand_grading.apply(rows, scores, current)
-    outdated = hand_grading.stale(scores, current)
-    standing = {key: given for key, given in scores.items() if key not in outdated}
-    hand = defaultdict(dict)  # (student, notebook) -> {question: hand score}
-    for (student, notebook, question), given in standing.items():
-        hand[student, notebook][question] = given
-    for (student, notebook), outcome in outcomes.items():
-        if notebook in NOTEBOOKS and outcome.status is not Status.MISSING:
-            gradebook.write_feedback(out_dir, student, notebook, outcome, questions(notebook),
-                                     hand[student, notebook])
-    previous = out_dir / "gradebook.csv"
-    old_rows = gradebook.read_csv(previous) if previous.exists() else None
-    changes = None if old_rows is None else hand_grading.flag_changes(
-        gradebook.changes(old_rows, rows, reasons), old_rows, outdated)
-    gradebook.write_csv(previous, rows)
-    review_pages.write_pages(out_dir / "manual", [q for notebook in NOTEBOOKS if any(
-        nb == notebook for _, nb in outcomes) for q in written_questions(notebook)], answers, standing)
-    hand_grading.write_answers(out_dir, current, scores)
-    exported = roster_module.exported(students, export.everyone)
-    exports.write_wide_csv(out_dir / "grades_wide.csv", rows, exported)
-    lms.write_feedback_index(out_dir, students, rows)
-    notes = hand_grading.written_lines(rows) + hand_grading.stale_lines(outdated)
-    if export.lms:
-        path, pending = lms.write_export(out_dir, export.lms, rows, exported, export.due,
-                                         export.titles)
-        notes.append(f"{export.lms} import file: {path} ({len(exported)} students, "
-                     f"{len(export.due)} notebooks; {pending} cell(s) left empty while hand "
-                     "grading is pending)")
-    report.write_report(out_dir / "report.html", outcomes, rows)
-    return Graded(outcomes, rows, problems, changes, notes)
 
 
 def isolation_for(submissions_dir, unsafe):
@@ -372,7 +322,8 @@ def main(argv=None):
         sys.exit(f"Not grading: {error}")
     except Interrupted as stop:
         sys.exit(f"\n{stop}")
-    summary = "\n".join([gradebook.summary(graded.outcomes, graded.rows), "", *graded.notes])
+    summary = "\n".join([gradebook.summary(graded.outcomes, graded.rows, graded.strays), "",
+                         *graded.notes])
     print(summary)
     gradebook.write_atomically(pathlib.Path(args.out) / "summary.txt", summary + "\n")
     if graded.changes is not None:

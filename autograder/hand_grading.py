@@ -9,7 +9,9 @@ hand": it is listed in the summary and in the change report, counts 0 and stays 
 review page's score field until a TA scores the new answer. A score saved with no
 fingerprint is taken as the score of the answer graded now. Each run writes the state of
 every written answer to `OUT/manual/answers.csv` (`ANSWERS_COLUMNS`: its fingerprint, and
-the score and comment saved for it, current or not), which the review pages read.
+the score and comment saved for it, current or not); `write_scores` reads it to give a
+score saved without a fingerprint the answer graded now. The review pages carry each
+answer's fingerprint and mark a saved score whose fingerprint differs.
 
 The file is read line by line: a line that is malformed, names a student, notebook or
 question with nothing to grade by hand, or gives a score outside 0 to the question's
@@ -25,14 +27,14 @@ import io
 import json
 from dataclasses import dataclass
 
-from .gradebook import MANUAL_STATUS, Change, write_atomically
+from .gradebook import Change, Kind, write_atomically
 from .masters import written_questions
 
 SCORES_FILE = "manual_scores.csv"
 COLUMNS = ("student", "notebook", "question", "score", "comment", "answer_fingerprint")
 OLD_COLUMNS = COLUMNS[:5]  # files written before hand scores had fingerprints
-GRADED_BY_HAND = "graded by hand"
-NEEDS_REGRADING = "needs regrading by hand"
+GRADED_BY_HAND = "graded by hand"  # the status text of a written answer scored by hand
+NEEDS_REGRADING = Kind.NEEDS_REGRADING.value  # and of one whose answer changed since
 ANSWERS_FILE = "manual/answers.csv"
 ANSWERS_COLUMNS = ("student", "notebook", "question", "answer_fingerprint", "state", "score",
                    "comment")
@@ -82,7 +84,7 @@ def written_answers(content, notebook):
 def gradable(rows):
     """{(student, notebook, question): points} of the rows waiting for a hand score."""
     return {(r.student, r.notebook, r.question): float(r.max_score)
-            for r in rows if r.status in (MANUAL_STATUS, GRADED_BY_HAND, NEEDS_REGRADING)}
+            for r in rows if r.kind.written}
 
 
 class Answers:
@@ -158,8 +160,9 @@ def apply(rows, scores, current=None):
     """`rows` with the written answers that have a current hand score filled in; those
     whose answer changed since (see `stale`) need regrading by hand and count 0."""
     outdated = stale(scores, current or {})
-    return [(row._replace(score=0, status=NEEDS_REGRADING) if key in outdated else
-             row._replace(score=scores[key].score, status=GRADED_BY_HAND))
+    return [(row._replace(score=0, status=NEEDS_REGRADING, kind=Kind.NEEDS_REGRADING)
+             if key in outdated else
+             row._replace(score=scores[key].score, status=GRADED_BY_HAND, kind=Kind.GRADED_BY_HAND))
             if (key := (row.student, row.notebook, row.question)) in scores else row
             for row in rows]
 
@@ -169,9 +172,9 @@ def written_lines(rows):
     graded by hand, pending and needing regrading (of the notebooks handed in)."""
     counts = {}
     for row in rows:
-        if row.status in (MANUAL_STATUS, GRADED_BY_HAND, NEEDS_REGRADING):
+        if row.kind.written:
             tally = counts.setdefault((row.notebook, row.question), [0, 0, 0])
-            tally[(GRADED_BY_HAND, MANUAL_STATUS, NEEDS_REGRADING).index(row.status)] += 1
+            tally[(Kind.GRADED_BY_HAND, Kind.AWAITING_HAND, Kind.NEEDS_REGRADING).index(row.kind)] += 1
     lines = [f"  {notebook} {question}: {graded} graded by hand, {pending} pending"
              + (f", {again} needing regrading" if again else "")
              for (notebook, question), (graded, pending, again) in sorted(counts.items())]
@@ -193,13 +196,13 @@ def stale_lines(outdated):
 def flag_changes(changes, old_rows, outdated):
     """The change report's Changes with every answer that newly needs regrading said so
     (and listed, even when its score did not move)."""
-    before = {(r.student, r.notebook, r.question): r.status for r in old_rows}
+    before = {(r.student, r.notebook, r.question): r.kind for r in old_rows}
     why = "the written answer changed since it was scored: needs regrading by hand"
     flagged = [c._replace(why=f"{c.why}; {why}") if (c.student, c.notebook, c.question)
                in outdated else c for c in changes]
     listed = {(c.student, c.notebook, c.question) for c in changes}
     return flagged + [Change(*key, g.score, 0, why) for key, g in outdated.items()
-                      if key not in listed and before.get(key) not in (None, NEEDS_REGRADING)]
+                      if key not in listed and before.get(key) not in (None, Kind.NEEDS_REGRADING)]
 
 
 def write_scores(path, scores, current=None):

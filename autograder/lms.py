@@ -24,14 +24,12 @@ import re
 from collections import defaultdict
 
 from .course import NOTEBOOKS
-from .gradebook import MANUAL_STATUS, write_atomically
-from .hand_grading import NEEDS_REGRADING
+from .gradebook import write_atomically
 
 LMS_NAMES = ("canvas", "moodle")
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 MOODLE_IDENTITY = ("Full name", "Email address", "ID number")
 POINTS_POSSIBLE = "Points Possible"
-PENDING = (MANUAL_STATUS, NEEDS_REGRADING)
 
 
 def read_assignments(path):
@@ -63,7 +61,7 @@ def notebook_cells(rows):
         if row.question and row.notebook in NOTEBOOKS:
             total, possible, pending = cells[row.student].get(row.notebook, (0.0, 0.0, False))
             cells[row.student][row.notebook] = (total + row.score, possible + row.max_score,
-                                                pending or row.status in PENDING)
+                                                pending or row.kind.pending)
     return cells
 
 

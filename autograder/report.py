@@ -23,8 +23,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .gradebook import handed_in, write_atomically
-from .hand_grading import GRADED_BY_HAND, gradable
+from .gradebook import Kind, handed_in, write_atomically
 from .results import Status
 
 # What Python says of a stub left as given: the raise the student should delete, or a
@@ -110,7 +109,7 @@ def _scores_section(rows, submissions):
     totals, maxima, scored, points = defaultdict(float), defaultdict(float), defaultdict(list), {}
     pending = Counter((notebook, question) for (student, notebook, question) in pending_answers(rows)
                       if (student, notebook) in submissions)
-    written = {(notebook, question) for _, notebook, question in gradable(rows)}
+    written = {(row.notebook, row.question) for row in rows if row.kind.written}
     for row in rows:
         if not row.question or (row.student, row.notebook) not in submissions:
             continue
@@ -118,7 +117,7 @@ def _scores_section(rows, submissions):
         maxima[row.notebook, row.student] += row.max_score
         if row.max_score:
             points[row.notebook, row.question] = row.max_score
-            if (row.notebook, row.question) not in written or row.status == GRADED_BY_HAND:
+            if (row.notebook, row.question) not in written or row.kind is Kind.GRADED_BY_HAND:
                 scored[row.notebook, row.question].append(row.score)
     parts = []
     for notebook in sorted({n for n, _ in totals}):
@@ -138,8 +137,7 @@ def _scores_section(rows, submissions):
 
 def pending_answers(rows):
     """The (student, notebook, question) keys of the written answers still to grade by hand."""
-    return set(gradable(rows)) - {(r.student, r.notebook, r.question) for r in rows
-                                  if r.status == GRADED_BY_HAND}
+    return {(r.student, r.notebook, r.question) for r in rows if r.kind.pending}
 
 
 def _misconceptions_section(shares):
@@ -175,17 +173,23 @@ def _not_attempted_section(shares):
 PROBLEM_STATUSES = tuple(status for status in Status if status is not Status.GRADED)
 
 
-def _problems_section(outcomes):
+NOT_A_NOTEBOOK = "not a course notebook"
+
+
+def _problems_section(outcomes, strays):
     rows = [(html.escape(student), html.escape(notebook), html.escape(outcome.status.value),
              html.escape(outcome.status_text()))
             for (student, notebook), outcome in sorted(outcomes.items())
             if outcome.status in PROBLEM_STATUSES or outcome.detail]
+    rows += [(html.escape(item.student), html.escape(item.shown), NOT_A_NOTEBOOK,
+              html.escape(item.reason)) for item in strays]
     return _table(("student", "notebook", "status", "why"), rows) if rows else \
         "<p>Every submission was graded.</p>"
 
 
 def _hand_grading_section(rows):
-    waiting, pending = gradable(rows), pending_answers(rows)
+    waiting = [(r.student, r.notebook, r.question) for r in rows if r.kind.written]
+    pending = pending_answers(rows)
     questions = sorted({(n, q) for _, n, q in waiting})
     answers = Counter((n, q) for _, n, q in waiting)
     left = Counter((n, q) for _, n, q in pending)
@@ -193,10 +197,14 @@ def _hand_grading_section(rows):
         (html.escape(n), html.escape(q), answers[n, q] - left[n, q], left[n, q], answers[n, q])
         for n, q in questions])
     done, total = len(waiting) - len(pending), len(waiting)
+    again = sum(row.kind is Kind.NEEDS_REGRADING for row in rows)
     return (f"<p id='hand-progress' data-done='{done}' data-total='{total}' "
-            f"data-pending='{len(pending)}'>Written answers scored by hand: <b>{done} of {total}"
-            f"</b>, {len(pending)} pending (review pages in <code>manual/</code>; <code>make "
-            f"review</code>).</p>" + (table if questions else ""))
+            f"data-pending='{len(pending)}' data-again='{again}'>Written answers scored by hand: "
+            f"<b>{done} of {total}</b>, {len(pending)} pending"
+            + (f", of which {again} to score again (the answer changed since it was scored)"
+               if again else "")
+            + " (review pages in <code>manual/</code>; <code>make review</code>).</p>"
+            + (table if questions else ""))
 
 
 STYLE = """
@@ -211,11 +219,12 @@ td:last-child { overflow-wrap: anywhere; }
 """
 
 
-def report_html(outcomes, rows):
-    """The class report for the grading `outcomes` (by (student, notebook)) and `rows`."""
+def report_html(outcomes, rows, strays=()):
+    """The class report for the grading `outcomes` (by (student, notebook)), `rows` and
+    the files that are no course notebook (`strays`, intake.Found)."""
     statuses = Counter(outcome.status.value for outcome in outcomes.values())
-    apart = {what: statuses.pop(status.value, 0) for status, what in (
-        (Status.MISSING, "notebooks not handed in"), (Status.NOT_A_NOTEBOOK, "other files"))}
+    apart = {"notebooks not handed in": statuses.pop(Status.MISSING.value, 0),
+             "other files": len(strays)}
     students = len({student for student, _ in outcomes if student})
     counts = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
     counts += "".join(f"; {what}: {count}" for what, count in apart.items() if count)
@@ -230,11 +239,11 @@ def report_html(outcomes, rows):
 <p>Each hidden check, with the share of the graded submissions that tried it and failed it
 (a function left as the stub it was given counts as not attempted, not as failed).</p>
 {_misconceptions_section(check_shares(outcomes))}
-<h2>Submissions with problems</h2>{_problems_section(outcomes)}
+<h2>Submissions with problems</h2>{_problems_section(outcomes, strays)}
 <h2>Hand grading</h2>{_hand_grading_section(rows)}
 </body></html>
 """
 
 
-def write_report(path, outcomes, rows):
-    write_atomically(path, report_html(outcomes, rows))
+def write_report(path, outcomes, rows, strays=()):
+    write_atomically(path, report_html(outcomes, rows, strays))

@@ -13,6 +13,7 @@ import pytest
 
 from autograder import course, exports, isolation, masters
 from autograder.grade import grade_batch
+from autograder.gradebook import Kind
 from autograder.report import check_shares
 from autograder.review_pages import ANSWER_PLACEHOLDER
 from autograder.submissions import EXAMPLE_BUGS, fill_notebook, reference_sources
@@ -58,9 +59,9 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     make_batch(folder)
     out = tmp_path_factory.mktemp("out")
-    outcomes, rows, problems, *_ = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
-    assert problems == []
-    return folder, out, outcomes, rows
+    graded = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
+    assert graded.problems == []
+    return folder, out, graded.outcomes, graded.rows
 
 
 def regrade(graded, regrade=False):
@@ -127,7 +128,7 @@ def test_hand_scores_fill_the_written_rows_and_comments_reach_the_feedback(grade
         "ann,01_model_update,model_limits,2,\"Clear, with the right fix.\"\n"
         "ben,01_model_update,model_limits,0.5,Say what to store.\n")
     try:
-        _, rows, problems, *_ = regrade(graded)
+        problems = regrade(graded).problems
         book = gradebook(out)
         assert problems == []
         assert book["ann", "01_model_update", "model_limits"] == ("2", "graded by hand")
@@ -161,7 +162,7 @@ def test_a_bad_line_is_reported_with_its_number_and_changes_nothing_else(graded,
         before = (out / "gradebook.csv").read_text()
         (out / "manual_scores.csv").write_text(
             f"student,notebook,question,score,comment\n{good}{line}\n")
-        _, _, problems, *_ = regrade(graded)
+        problems = regrade(graded).problems
         assert len(problems) == 1 and problem in problems[0], problems
         assert (out / "gradebook.csv").read_text() == before
     finally:
@@ -187,7 +188,7 @@ def test_the_report_counts_each_hidden_check_as_the_known_bugs_and_the_gradebook
     points = {c.name: c.points for c in masters.check_module("dynaq_checks").CHECKS["dyna_q_planning"]}
     lost = sum(float(r.max_score) - float(r.score) for r in rows
                if r.notebook == "02_planning" and r.question == "dyna_q_planning"
-               and r.status.startswith("graded"))
+               and r.kind is Kind.AUTOGRADED)
     public_lost = sum(c.points for (_, n), o in outcomes.items() if n == "02_planning" and o.graded
                       for c in o.questions["dyna_q_planning"].checks if not c.hidden and not c.passed)
     hidden_lost = sum(failed * points[check.split("/test_")[1]] for check, (failed, _) in shown.items()
@@ -244,13 +245,13 @@ def test_rubrics_and_model_answers_reach_no_student_file(tmp_path):
 def test_a_hand_score_belongs_to_the_answer_it_scored(tmp_path):
     from autograder import gradebook as book, hand_grading, review
     key = ("ann", "01_model_update", "model_limits")
-    rows = [book.Row(*key, 0, 2, book.MANUAL_STATUS)]
+    rows = [book.Row(*key, 0, 2, book.MANUAL_STATUS, book.Kind.AWAITING_HAND)]
     book.write_csv(tmp_path / "gradebook.csv", rows)
     now = hand_grading.fingerprint("Store counts.")
     hand_grading.write_answers(tmp_path, {key: now}, {})
     saved, problems = review.save(tmp_path, [dict(zip(hand_grading.COLUMNS[:5], (*key, "2", "ok")))])
     scores, _ = hand_grading.read_scores(tmp_path / "manual_scores.csv", rows)
-    assert saved == 1 and not problems and scores[key].fingerprint == now  # saved with no fingerprint
+    assert saved == ["ann"] and not problems and scores[key].fingerprint == now  # saved with no fingerprint
     assert hand_grading.apply(rows, scores, {key: now})[0][3:6] == (2, 2, "graded by hand")
     changed = {key: hand_grading.fingerprint("Store the last outcome.")}
     assert hand_grading.apply(rows, scores, changed)[0][3:6] == (0, 2, "needs regrading by hand")

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from autograder import deadlines, intake, lms, roster
-from autograder.gradebook import Row
+from autograder.gradebook import Kind, Row
 from autograder.submissions import STUDENT_NOTEBOOKS
 
 @pytest.mark.parametrize("filename, notebook", [
@@ -194,12 +194,12 @@ def test_two_roster_students_of_one_name_are_not_guessed_apart_by_name(tmp_path)
 # a user in the column mapped to them (else the whole import stops); a grade is a number,
 # or empty or "-" for no grade.
 def test_the_moodle_file_has_a_user_on_every_row_and_empty_cells_for_pending_work():
-    rows = [Row("s1", "01_model_update", "dyna_q_model_update", 6, 6, "graded"),
-            Row("s1", "01_model_update", "model_limits", 0, 2, "manual: grade by hand"),
-            Row("s2", "01_model_update", "dyna_q_model_update", 3, 6, "graded"),
-            Row("s2", "01_model_update", "model_limits", 1, 2, "graded by hand"),
-            Row("s3", "01_model_update", "dyna_q_model_update", 0, 6, "missing: nothing handed in"),
-            Row("s3", "01_model_update", "model_limits", 0, 2, "missing: nothing handed in")]
+    rows = [Row("s1", "01_model_update", "dyna_q_model_update", 6, 6, "graded", Kind.AUTOGRADED),
+            Row("s1", "01_model_update", "model_limits", 0, 2, "manual: grade by hand", Kind.AWAITING_HAND),
+            Row("s2", "01_model_update", "dyna_q_model_update", 3, 6, "graded", Kind.AUTOGRADED),
+            Row("s2", "01_model_update", "model_limits", 1, 2, "graded by hand", Kind.GRADED_BY_HAND),
+            Row("s3", "01_model_update", "dyna_q_model_update", 0, 6, "missing: nothing handed in", Kind.NOT_GRADED),
+            Row("s3", "01_model_update", "model_limits", 0, 2, "missing: nothing handed in", Kind.NOT_GRADED)]
     students = {s: roster.Student(s, f"Name {s}", f"{s}@example.edu", on_roster=True)
                 for s in ("s1", "s2", "s3")}
     text, pending = lms.export_csv("moodle", rows, students, ("01_model_update",),

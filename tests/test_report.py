@@ -4,8 +4,8 @@ are shown as pending."""
 
 import re
 
-from autograder.gradebook import MANUAL_STATUS, Row
-from autograder.hand_grading import GRADED_BY_HAND
+from autograder.gradebook import MANUAL_STATUS, Kind, Row
+from autograder.hand_grading import GRADED_BY_HAND, NEEDS_REGRADING
 from autograder.report import check_shares, report_html
 from autograder.results import CheckResult, Outcome, QuestionResult, Status
 
@@ -29,7 +29,8 @@ def planning_outcome(message):
 def outcomes_and_rows():
     outcomes = {(student, "02_planning"): planning_outcome(message)
                 for student, message in FAILURES.items()}
-    rows = [Row(student, "02_planning", "dyna_q_planning", float(not message), 1, "graded")
+    rows = [Row(student, "02_planning", "dyna_q_planning", float(not message), 1, "graded",
+                Kind.AUTOGRADED)
             for student, message in FAILURES.items()]
     return outcomes, rows
 
@@ -53,14 +54,17 @@ def test_a_class_that_only_left_stubs_has_no_misconception():
     assert "No hidden check failed." in page and 'data-not-attempted="02_planning/' in page
 
 
-def test_written_answers_still_to_grade_by_hand_are_shown_pending():
+def test_written_answers_still_to_grade_by_hand_or_again_are_shown_pending():
     outcomes, rows = outcomes_and_rows()
-    written = {"ann": (2, GRADED_BY_HAND), "ben": (0, MANUAL_STATUS), "cy": (0, MANUAL_STATUS)}
-    for student, (score, status) in written.items():
+    written = {"ann": (2, GRADED_BY_HAND, Kind.GRADED_BY_HAND),
+               "ben": (0, MANUAL_STATUS, Kind.AWAITING_HAND),
+               "cy": (0, NEEDS_REGRADING, Kind.NEEDS_REGRADING)}
+    for student, (score, status, kind) in written.items():
         outcomes[student, "01_model_update"] = Outcome(Status.GRADED)
-        rows.append(Row(student, "01_model_update", "model_limits", score, 2, status))
+        rows.append(Row(student, "01_model_update", "model_limits", score, 2, status, kind))
     page = report_html(outcomes, rows)
-    assert re.search(r"id='hand-progress' data-done='1' data-total='3' data-pending='2'", page)
+    assert re.search(r"id='hand-progress' data-done='1' data-total='3' data-pending='2' "
+                     r"data-again='1'", page)
     assert "class='pending' data-pending='2'" in page  # beside the notebook's totals
     # the question's mean is over the one answer scored, and its two pending are shown
     assert "<td>model_limits</td><td>2.00</td><td>2</td><td>1</td><td>2</td>" in page

@@ -179,7 +179,7 @@ def test_a_reloaded_page_shows_the_saved_scores_and_two_tas_keep_each_others(
         graded, server, browser, tmp_path_factory):
     out = graded[1]
     (out / hand_grading.SCORES_FILE).write_text(
-        f"{SCORES_HEADER}ben,01_model_update,model_limits,1,first look\n")
+        f"{SCORES_HEADER}ben,01_model_update,model_limits,1,first look,\n")
     first, second = open_page(browser, server), open_page(browser, server)
     assert first.inner_text("#status").startswith("1 of 2 answers scored")
     grade_row(second, "ben", "2", "On a second look: right.")
