@@ -56,7 +56,7 @@ def is_test_cell(cell):
     return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
-def test_name(source):
+def check_name(source):
     """The name of the test function an autograder test cell defines, or None."""
     try:
         tree = ast.parse(source)
@@ -107,7 +107,7 @@ def check_output(outcome, cell):
     if outcome.status is not Status.GRADED:
         return _error("NotGraded", outcome.status_text())
     question = outcome.questions.get(question_of(cell.metadata.nbgrader.get("grade_id", "")))
-    name = test_name(cell.source)
+    name = check_name(cell.source)
     found = [check for check in (question.checks if question else []) if check.name == name]
     if len(found) != 1:
         return _error("NotGraded", f"the course grader has no check {name} for this cell")
