@@ -19,6 +19,7 @@ Run with `python -m autograder.colab_packages FREEZE --python-version 3.13
 """
 
 import argparse
+import datetime
 import json
 import pathlib
 import re
@@ -84,12 +85,20 @@ def source_line(freeze_text):
 
 
 def describe_source(freeze_path, freeze_text, source):
-    """Where the list comes from: `source` if given, else the list's own first line."""
-    described = source or source_line(freeze_text)
-    if not described:
-        raise SystemExit(f"{freeze_path} does not say where it comes from: name the source with "
-                         "SOURCE=... (e.g. 'googlecolab/backend-info at commit <commit> (<date>)')")
-    return described
+    """Where the list comes from: `source` if given, else the list's own first line, else
+    the commit of the git checkout (of backend-info) that holds the file, else the file
+    and the date it was last changed."""
+    path = pathlib.Path(freeze_path).resolve()
+    if source or source_line(freeze_text):
+        return source or source_line(freeze_text)
+    git = subprocess.run(["git", "-C", str(path.parent), "log", "-1", "--format=%H (%cs)",
+                          "--", path.name], capture_output=True, text=True)
+    if git.returncode == 0 and git.stdout.strip():
+        origin = subprocess.run(["git", "-C", str(path.parent), "remote", "get-url", "origin"],
+                                capture_output=True, text=True).stdout.strip()
+        return f"{origin or path.parent} {path.name} at commit {git.stdout.strip()}"
+    changed = datetime.date.fromtimestamp(path.stat().st_mtime).isoformat()
+    return f"file {path}, last changed {changed}"
 
 
 class Requirements:
@@ -216,7 +225,8 @@ def write_runtime(freeze_path, python, out, *, os_info=None, source=None, record
                                        + "\n")
     body = freeze_text.splitlines(keepends=True)[1 if source_line(freeze_text) else 0:]
     if python_of(described) is None:
-        described += f"; os-info.txt: Python {full_python}"
+        described += (f"; os-info.txt: Python {full_python}" if os_info
+                      else f"; Python {full_python} (PYTHON_VERSION)")
     (out / "pip-freeze.txt").write_text(f"# {described}\n" + "".join(body))
     (out / "source.txt").write_text(
         f"list: {described}\n"
