@@ -159,7 +159,8 @@ def colab_environment(python):
 def closure(freeze, roots, requirements, environment):
     """`({canonical name: version} kept, {missing name: who requires it})`: `roots` and
     all they require, at the freeze's versions."""
-    kept, missing, extras_of = {}, {}, {name: set() for name in roots}
+    kept, extras_of = {}, {name: set() for name in roots}
+    missing = {name: "the course" for name in roots if name not in freeze}
     todo = [name for name in roots if name in freeze]
     while todo:
         requirements.fetch([freeze[name] for name in todo])
@@ -188,14 +189,19 @@ def pins_of(path):
 def write_runtime(freeze_path, python, out, *, os_info=None, source=None, record=None,
                   wheels=WHEELS, setup_downloads=DATA / "setup_downloads.txt"):
     """Write `preinstalled.txt`, `requires.json`, `source.txt` and `pip-freeze.txt` into
-    `out`; returns the names Colab lacks that the list needs."""
+    `out`; returns `{name: who requires it}` of what Colab lacks that the list needs."""
+    if not pathlib.Path(freeze_path).is_file():
+        raise SystemExit(f"no such file: {freeze_path}")
     freeze_text = pathlib.Path(freeze_path).read_text()
     freeze = read_freeze(freeze_text)
+    if not freeze:
+        raise SystemExit(f"{freeze_path} lists no `name==version`: is it a pip-freeze.txt?")
     described = describe_source(freeze_path, freeze_text, source)
     os_text = pathlib.Path(os_info).read_text() if os_info else freeze_text.splitlines()[0]
     full_python = python_of(os_text) or python
     if not full_python:
-        raise SystemExit(f"which Python does Colab run? Give PYTHON_VERSION=3.x or OS_INFO=<os-info.txt>")
+        raise SystemExit("which Python does Colab run? Give PYTHON_VERSION=3.x or "
+                         "OS_INFO=<os-info.txt>")
     if python and not (full_python + ".").startswith(python + "."):
         raise SystemExit(f"PYTHON_VERSION={python}, but {os_info or freeze_path} says "
                          f"Python {full_python}")
@@ -231,7 +237,7 @@ def write_runtime(freeze_path, python, out, *, os_info=None, source=None, record
     (out / "source.txt").write_text(
         f"list: {described}\n"
         f"python: {full_python}\n")
-    return sorted(missing)
+    return missing
 
 
 def main(argv=None):
@@ -248,9 +254,13 @@ def main(argv=None):
     missing = write_runtime(args.freeze, args.python_version, args.out, os_info=args.os_info,
                             source=args.source, record=record)
     downloads = {canonical(name) for name, _ in pins_of(DATA / "setup_downloads.txt")}
-    for name in sorted(set(missing) - downloads):
-        print(f"{name}: Colab lacks it, so the setup cell's pip adds it; list it in "
-              "tests/data/colab/setup_downloads.txt")
+    for name, who in sorted(missing.items()):
+        if who == "the course":
+            print(f"{name}: Colab no longer has it, and the course uses it: the setup cell "
+                  "must install it (see README, Colab)")
+        elif name not in downloads:
+            print(f"{name}: Colab lacks it and {who} requires it, so the setup cell's pip adds "
+                  "it: list it in tests/data/colab/setup_downloads.txt")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def refresh(tmp_path, freeze, record, **options):
 
 
 def test_the_list_tested_is_what_the_refresh_writes_from_the_list_it_names(tmp_path):
-    assert refresh(tmp_path, DATA / "pip-freeze.txt", DATA / "requires.json") == ["jedi"]
+    assert refresh(tmp_path, DATA / "pip-freeze.txt", DATA / "requires.json") == {"jedi": "ipython 7.34.0"}
     for name in ("preinstalled.txt", "requires.json", "source.txt", "pip-freeze.txt"):
         assert (tmp_path / name).read_text() == (DATA / name).read_text(), name
     assert "commit a72407924822" in SOURCE.read_text() and colab_python_version() == "3.13.15"
@@ -64,6 +64,8 @@ def test_a_plain_backend_info_list_takes_its_source_from_the_command_or_the_file
     refresh(tmp_path / "a", plain, JANUARY / "requires.json", python="3.12")
     assert (tmp_path / "a" / "source.txt").read_text() == (
         f"list: file {plain}, last changed 2026-01-16; Python 3.12 (PYTHON_VERSION)\npython: 3.12\n")
+    with pytest.raises(SystemExit, match="lists no `name==version`: is it a pip-freeze.txt"):
+        refresh(tmp_path / "b", tmp_path / "os-info.txt", JANUARY / "requires.json", source="x")
     with pytest.raises(SystemExit, match="PYTHON_VERSION=3.13, but .* says Python 3.12.12"):
         refresh(tmp_path / "b", plain, JANUARY / "requires.json", python="3.13",
                 source="January", os_info=tmp_path / "os-info.txt")
