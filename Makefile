@@ -13,6 +13,10 @@ UNSAFE ?=
 LAYOUT ?=
 ROSTER ?=
 STUDENTS ?=
+DEADLINES ?=
+ASSIGNMENTS ?=
+LMS ?=
+EXPORT_ALL ?=
 CHROMIUM := /usr/bin/chromium
 # The simulated Colab runtime (tests/test_colab.py): its wheels, downloaded once into .colab/
 COLAB := .colab
@@ -48,23 +52,27 @@ course: $(READY)
 
 ## make grade SUBMISSIONS=<dir> OUT=<dir> [JOBS=n] [TIMEOUT=s] [UNSAFE=1]
 ##            [LAYOUT=folders|canvas|moodle|gradescope] [ROSTER=<csv>] [STUDENTS=a,b] [NOTEBOOKS=a,b]
+##            [DEADLINES=<csv>] [ASSIGNMENTS=<csv>] [LMS=canvas|moodle] [EXPORT_ALL=1]
 ## each submission runs isolated (bubblewrap); UNSAFE=1 grades without isolation;
 ## STUDENTS=/NOTEBOOKS= regrade those only (NOTEBOOKS= also names the notebooks due)
 grade: $(READY)
 	$(PY) -m autograder.grade $(SUBMISSIONS) $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(UNSAFE)),--unsafe) \
-		$(if $(LAYOUT),--layout $(LAYOUT)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(STUDENTS),--students "$(STUDENTS)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)")
+		$(if $(LAYOUT),--layout $(LAYOUT)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(STUDENTS),--students "$(STUDENTS)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)") \
+		$(if $(DEADLINES),--deadlines "$(DEADLINES)") $(if $(ASSIGNMENTS),--assignments "$(ASSIGNMENTS)") $(if $(LMS),--lms $(LMS)) $(if $(filter 1,$(EXPORT_ALL)),--export-all)
 
-## make review OUT=<dir>: serve the review pages of the written answers on this machine;
-## the scores and comments entered there go to <dir>/manual_scores.csv
+## make review OUT=<dir> [PORT=<n>]: serve the review pages of the written answers on this
+## machine (port 8765, or the next free one; PORT= that port only); the scores and comments
+## entered there go to <dir>/manual_scores.csv
 review: $(READY)
-	$(PY) -m autograder.review $(OUT)
+	$(PY) -m autograder.review $(OUT) $(if $(PORT),--port $(PORT))
 
 ## make release [OUT=<dir>] [NOTEBOOKS=<notebook>,...] [SOLUTIONS=<notebook>,...]: what students
 ## get (notebooks, public tests, helpers), written in place (a clone of the student repository
 ## keeps .git/ and every file the release did not write); NOTEBOOKS adds only those notebooks
-## to the ones released before (default: all); SOLUTIONS adds those reference solutions
+## to the ones released before (default: all); SOLUTIONS adds those reference solutions;
+## the student README goes to COURSE.md (STUDENT_README=README.md: there instead)
 release: $(READY)
-	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS)) $(if $(SOLUTIONS),--solutions $(SOLUTIONS))
+	$(PY) -m autograder.release $(if $(filter-out gradebook,$(OUT)),$(OUT),release) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS)) $(if $(SOLUTIONS),--solutions $(SOLUTIONS)) $(if $(STUDENT_README),--student-readme $(STUDENT_README))
 
 ## make test: the whole test suite (the browser test needs Debian's Chromium, the grading
 ## tests bubblewrap, the Colab test Colab's Python (source.txt) and the wheels of Colab's packages)

@@ -15,7 +15,7 @@ import pytest
 from autograder import nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import questions
-from autograder.results import Outcome
+from autograder.results import Outcome, not_defined
 from autograder.submissions import reference_sources, write_correct_submissions, write_submission
 from conftest import ROOT
 
@@ -30,6 +30,9 @@ BUGGY = {  # corpus file -> the function it replaces, checked end to end through
 CORRECT = ["dyna_q_planning/correct/default_rng_integers.py",
            "dyna_q_planning/correct/state_then_action.py",
            "dyna_q_model_update/correct/copy_then_return.py"]
+
+
+UNDEFINED_HELPER = "def dyna_q_planning(model, value, params):\n    return q_update(model, value, params)\n"
 
 
 def expected_failures(path):
@@ -61,6 +64,8 @@ def batch(tmp_path_factory):
     crashing = reference_sources()
     crashing["dyna_q_planning"] = "raise RuntimeError('my cell is broken')"
     write_submission(folder, "crashing", "02_planning", crashing)
+    write_submission(folder, "undefined_helper", "02_planning", {
+        **reference_sources(), "dyna_q_planning": UNDEFINED_HELPER})
     (folder / "stray").mkdir()
     (folder / "stray" / "notes.txt").write_text("not a notebook")
     out = tmp_path_factory.mktemp("out")
@@ -80,7 +85,7 @@ def rows_of(rows, student, notebook=None):
 def test_gradebook_has_the_contract_columns(batch):
     _, out, _, _ = batch
     header = (out / "gradebook.csv").read_text().splitlines()[0]
-    assert header == "student,notebook,question,score,max_score,status"
+    assert header == "student,notebook,question,score,max_score,status,kind,late"
 
 
 def test_correct_submissions_get_full_marks_on_every_autograded_question(batch):
@@ -169,13 +174,21 @@ def test_a_crashing_cell_costs_only_what_depends_on_it(batch):
     assert graded["pasted_model_update"]["status"].startswith("graded")
 
 
-def test_a_file_that_is_no_course_notebook_is_reported(batch):
-    _, _, rows, _ = batch
-    [row] = [r for r in rows if r["student"] == "stray" and r["question"] == ""]
-    assert row["score"] == "0" and "not a course notebook" in row["status"]
-    assert row["notebook"] == "stray/notes.txt"
-    owed = {r["notebook"] for r in rows if r["student"] == "stray" and r["question"]}
+def test_a_file_that_is_no_course_notebook_is_reported_apart_from_the_gradebook(batch):
+    _, out, rows, stdout = batch
+    assert {r["notebook"] for r in rows} <= set(NOTEBOOKS)  # never a file's path
+    assert "other files: 1" in stdout and "  stray/notes.txt: not a course notebook" in stdout
+    assert "stray/notes.txt" in (out / "report.html").read_text()
+    owed = {r["notebook"] for r in rows if r["student"] == "stray"}
     assert owed == set(NOTEBOOKS)  # they handed in no notebook at all: every one is missing
+
+
+def test_a_name_the_students_own_function_does_not_define_is_said_once_in_the_feedback(batch):
+    _, out, rows, _ = batch
+    assert rows_of(rows, "undefined_helper", "02_planning")["dyna_q_planning"]["score"] == "0"
+    feedback = (out / "feedback" / "undefined_helper" / "02_planning.md").read_text()
+    assert feedback.count(not_defined("`q_update`")) == 1
+    assert "(`q_update` is not defined)" in feedback
 
 
 def test_summary_reports_counts_and_means(batch):
@@ -198,7 +211,7 @@ def test_summary_columns_stay_apart_for_long_notebook_and_question_names():
     from autograder import gradebook
     from autograder.results import Outcome, Status
     rows = [gradebook.Row("ann", "08_decision_time_planning", "a_rather_long_question_name_here",
-                          1.0, 2.0, "graded")]
+                          1.0, 2.0, "graded", gradebook.Kind.AUTOGRADED)]
     header, line = gradebook.summary({("ann", "08_decision_time_planning"): Outcome(Status.GRADED)},
                                      rows).splitlines()[-2:]
     assert line.split() == ["08_decision_time_planning", "a_rather_long_question_name_here",
