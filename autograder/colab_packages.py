@@ -19,6 +19,7 @@ Run with `python -m autograder.colab_packages FREEZE --python-version 3.13
 """
 
 import argparse
+import datetime
 import json
 import pathlib
 import re
@@ -84,12 +85,20 @@ def source_line(freeze_text):
 
 
 def describe_source(freeze_path, freeze_text, source):
-    """Where the list comes from: `source` if given, else the list's own first line."""
-    described = source or source_line(freeze_text)
-    if not described:
-        raise SystemExit(f"{freeze_path} does not say where it comes from: name the source with "
-                         "SOURCE=... (e.g. 'googlecolab/backend-info at commit <commit> (<date>)')")
-    return described
+    """Where the list comes from: `source` if given, else the list's own first line, else
+    the commit of the git checkout (of backend-info) that holds the file, else the file
+    and the date it was last changed."""
+    path = pathlib.Path(freeze_path).resolve()
+    if source or source_line(freeze_text):
+        return source or source_line(freeze_text)
+    git = subprocess.run(["git", "-C", str(path.parent), "log", "-1", "--format=%H (%cs)",
+                          "--", path.name], capture_output=True, text=True)
+    if git.returncode == 0 and git.stdout.strip():
+        origin = subprocess.run(["git", "-C", str(path.parent), "remote", "get-url", "origin"],
+                                capture_output=True, text=True).stdout.strip()
+        return f"{origin or path.parent} {path.name} at commit {git.stdout.strip()}"
+    changed = datetime.date.fromtimestamp(path.stat().st_mtime).isoformat()
+    return f"file {path}, last changed {changed}"
 
 
 class Requirements:
@@ -150,7 +159,8 @@ def colab_environment(python):
 def closure(freeze, roots, requirements, environment):
     """`({canonical name: version} kept, {missing name: who requires it})`: `roots` and
     all they require, at the freeze's versions."""
-    kept, missing, extras_of = {}, {}, {name: set() for name in roots}
+    kept, extras_of = {}, {name: set() for name in roots}
+    missing = {name: "the course" for name in roots if name not in freeze}
     todo = [name for name in roots if name in freeze]
     while todo:
         requirements.fetch([freeze[name] for name in todo])
@@ -179,14 +189,19 @@ def pins_of(path):
 def write_runtime(freeze_path, python, out, *, os_info=None, source=None, record=None,
                   wheels=WHEELS, setup_downloads=DATA / "setup_downloads.txt"):
     """Write `preinstalled.txt`, `requires.json`, `source.txt` and `pip-freeze.txt` into
-    `out`; returns the names Colab lacks that the list needs."""
+    `out`; returns `{name: who requires it}` of what Colab lacks that the list needs."""
+    if not pathlib.Path(freeze_path).is_file():
+        raise SystemExit(f"no such file: {freeze_path}")
     freeze_text = pathlib.Path(freeze_path).read_text()
     freeze = read_freeze(freeze_text)
+    if not freeze:
+        raise SystemExit(f"{freeze_path} lists no `name==version`: is it a pip-freeze.txt?")
     described = describe_source(freeze_path, freeze_text, source)
     os_text = pathlib.Path(os_info).read_text() if os_info else freeze_text.splitlines()[0]
     full_python = python_of(os_text) or python
     if not full_python:
-        raise SystemExit(f"which Python does Colab run? Give PYTHON_VERSION=3.x or OS_INFO=<os-info.txt>")
+        raise SystemExit("which Python does Colab run? Give PYTHON_VERSION=3.x or "
+                         "OS_INFO=<os-info.txt>")
     if python and not (full_python + ".").startswith(python + "."):
         raise SystemExit(f"PYTHON_VERSION={python}, but {os_info or freeze_path} says "
                          f"Python {full_python}")
@@ -216,12 +231,13 @@ def write_runtime(freeze_path, python, out, *, os_info=None, source=None, record
                                        + "\n")
     body = freeze_text.splitlines(keepends=True)[1 if source_line(freeze_text) else 0:]
     if python_of(described) is None:
-        described += f"; os-info.txt: Python {full_python}"
+        described += (f"; os-info.txt: Python {full_python}" if os_info
+                      else f"; Python {full_python} (PYTHON_VERSION)")
     (out / "pip-freeze.txt").write_text(f"# {described}\n" + "".join(body))
     (out / "source.txt").write_text(
         f"list: {described}\n"
         f"python: {full_python}\n")
-    return sorted(missing)
+    return missing
 
 
 def main(argv=None):
@@ -238,9 +254,13 @@ def main(argv=None):
     missing = write_runtime(args.freeze, args.python_version, args.out, os_info=args.os_info,
                             source=args.source, record=record)
     downloads = {canonical(name) for name, _ in pins_of(DATA / "setup_downloads.txt")}
-    for name in sorted(set(missing) - downloads):
-        print(f"{name}: Colab lacks it, so the setup cell's pip adds it; list it in "
-              "tests/data/colab/setup_downloads.txt")
+    for name, who in sorted(missing.items()):
+        if who == "the course":
+            print(f"{name}: Colab no longer has it, and the course uses it: the setup cell "
+                  "must install it (see README, Colab)")
+        elif name not in downloads:
+            print(f"{name}: Colab lacks it and {who} requires it, so the setup cell's pip adds "
+                  "it: list it in tests/data/colab/setup_downloads.txt")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ The list in tests/data/colab/ is what the command writes from the list it names;
 January 2026's list it writes January's (tests/data/colab/2026-01/, the list tested
 before). And what the project declares (helpers' ranges, Pythons) fits Colab's runtime."""
 
+import datetime
+import os
 import sys
 import tomllib
 
@@ -22,8 +24,11 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):
     """The requirements are all recorded: nothing is downloaded."""
-    def no_download(*args, **kwargs):
-        raise AssertionError(f"the refresh tried to download: {args}")
+    run = colab_packages.subprocess.run
+
+    def no_download(command, **kwargs):
+        assert "download" not in command, f"the refresh tried to download: {command}"
+        return run(command, **kwargs)
     monkeypatch.setattr(colab_packages.subprocess, "run", no_download)
 
 
@@ -33,7 +38,7 @@ def refresh(tmp_path, freeze, record, **options):
 
 
 def test_the_list_tested_is_what_the_refresh_writes_from_the_list_it_names(tmp_path):
-    assert refresh(tmp_path, DATA / "pip-freeze.txt", DATA / "requires.json") == ["jedi"]
+    assert refresh(tmp_path, DATA / "pip-freeze.txt", DATA / "requires.json") == {"jedi": "ipython 7.34.0"}
     for name in ("preinstalled.txt", "requires.json", "source.txt", "pip-freeze.txt"):
         assert (tmp_path / name).read_text() == (DATA / name).read_text(), name
     assert "commit a72407924822" in SOURCE.read_text() and colab_python_version() == "3.13.15"
@@ -50,13 +55,17 @@ def test_given_januarys_list_the_refresh_writes_januarys_wheel_list(tmp_path):
     assert "Python 3.12 environment" in (tmp_path / "preinstalled.txt").read_text()
 
 
-def test_a_plain_backend_info_list_takes_its_source_and_python_from_the_command(tmp_path):
+def test_a_plain_backend_info_list_takes_its_source_from_the_command_or_the_file(tmp_path):
     plain = tmp_path / "pip-freeze.txt"
     plain.write_text("".join((JANUARY / "pip-freeze.txt").read_text()
                              .splitlines(keepends=True)[1:]))
     (tmp_path / "os-info.txt").write_text("Ubuntu 22.04.5 LTS\nPython 3.12.12\n")
-    with pytest.raises(SystemExit, match="SOURCE="):
-        refresh(tmp_path / "a", plain, JANUARY / "requires.json", python="3.12")
+    os.utime(plain, (0, datetime.datetime(2026, 1, 16, 12).timestamp()))
+    refresh(tmp_path / "a", plain, JANUARY / "requires.json", python="3.12")
+    assert (tmp_path / "a" / "source.txt").read_text() == (
+        f"list: file {plain}, last changed 2026-01-16; Python 3.12 (PYTHON_VERSION)\npython: 3.12\n")
+    with pytest.raises(SystemExit, match="lists no `name==version`: is it a pip-freeze.txt"):
+        refresh(tmp_path / "b", tmp_path / "os-info.txt", JANUARY / "requires.json", source="x")
     with pytest.raises(SystemExit, match="PYTHON_VERSION=3.13, but .* says Python 3.12.12"):
         refresh(tmp_path / "b", plain, JANUARY / "requires.json", python="3.13",
                 source="January", os_info=tmp_path / "os-info.txt")
@@ -67,7 +76,7 @@ def test_a_plain_backend_info_list_takes_its_source_and_python_from_the_command(
     assert pins(tmp_path / "c" / "preinstalled.txt") == pins(JANUARY / "preinstalled.txt")
     assert (tmp_path / "c" / "pip-freeze.txt").read_text() == (
         "# backend-info, January; os-info.txt: Python 3.12.12\n" + plain.read_text())
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    assert not (tmp_path / "b").exists(), "nothing written"
 
 
 def test_helpers_ranges_admit_colabs_versions():
