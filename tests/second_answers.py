@@ -1,8 +1,9 @@
 """A second set of correct answers, unlike the reference wherever the hidden checks
 accept another way: the model update returns a copy; every planner draws one pair per
 loop, Sutton and Barto's way (a state seen so far, then an action tried in it), with
-other random calls than the reference, and works on a copy of the value table. The claims test runs the student notebooks with
-these pasted in, so a claim about a student's own results must hold for them too.
+other random calls than the reference, and works on a copy of the value table. The
+claims test runs the student notebooks' experiments with these pasted in, so a claim
+about a student's own results must hold for them too.
 """
 
 import inspect
@@ -57,7 +58,8 @@ def sample_model_planning(model, value, params):
         action = actions[np.random.randint(len(actions))]
         counts = model[state, action, :, 0]
         cumulative = np.cumsum(counts)
-        outcome = int(np.searchsorted(cumulative, np.random.random() * cumulative[-1], side="right"))
+        drawn = np.random.random() * cumulative[-1]
+        outcome = int(np.searchsorted(cumulative, drawn, side="right"))
         reward = model[state, action, outcome, 1] / counts[outcome]
         value = q_learning(state, action, reward, None if outcome == n_states else outcome,
                            value, params)

@@ -47,8 +47,16 @@ from notebook_runs import run_experiments_in_process
 Claim = namedtuple("Claim", "notebook phrase check scope", defaults=("any answers",))
 REFERENCE = "reference solution only"
 GAMMA = 0.8
-# The second answers' runs: notebook 03 with its QUICK setting (3 agents per k, not 10)
-SECOND_RUN_CHANGES = {"03_how_much_to_plan": [("QUICK = False", "QUICK = True")]}
+# The second answers' runs, smaller where the reference run is long: notebook 03 with its
+# QUICK setting (3 agents per k, not 10); in 05 the slippery comparison on 4 seeds (not 8),
+# the model errors on 2 (not 5), and both comparisons judged at half the checkpoints;
+# 06's comparisons on 8 seeds (not 20)
+SECOND_RUN_CHANGES = {"03_how_much_to_plan": [("QUICK = False", "QUICK = True")],
+                      "05_q_planning_and_sample_models": [
+                          ("seeds=range(8),", "seeds=range(4),"), ("seeds=range(5)),", "seeds=range(2)),"),
+                          ("np.arange(1000, 22001, 1000)", "np.arange(2000, 22001, 2000)"),
+                          ("np.arange(500, 8001, 500)", "np.arange(1000, 8001, 1000)")],
+                      "06_dyna_q_plus": [("SEEDS = range(20)", "SEEDS = range(8)")]}
 
 
 def about(value, target, tolerance=0.05):
@@ -295,6 +303,13 @@ def sweep_pairs(nb, offset):
     return [(s, a) for s, a, *_ in sweeps[first + offset]]
 
 
+def less_reward_before_the_change(nb):
+    """Over the 50 episodes before the shortcut opens, Dyna-Q+'s median summed reward is
+    below Dyna-Q's (what the right-hand plot shows)."""
+    summed = nb["shortcut_rewards"][:, :, :50].sum(axis=-1)
+    return np.median(summed[1]) < np.median(summed[0])
+
+
 def totals(nb, agent, seeds=slice(None)):
     return np.median(nb["steps"][agent][seeds].sum(axis=1))
 
@@ -383,8 +398,8 @@ CLAIMS = [
     Claim("05_q_planning_and_sample_models", "mostly stays safe inside the box",
           lambda nb: slippery_optimum_stays_in_the_box()),
     Claim("05_q_planning_and_sample_models", "The same data stored as counts ends lower, in most seeds",
-          lambda nb: np.sum(nb["slippery_curves"]["Q-planning, count model"][:, -1]
-                            < nb["slippery_curves"]["Q-planning, last-outcome model"][:, -1]) >= 6),
+          lambda nb: np.mean(nb["slippery_curves"]["Q-planning, count model"][:, -1]
+                             < nb["slippery_curves"]["Q-planning, last-outcome model"][:, -1]) >= 0.75),
     Claim("05_q_planning_and_sample_models", "Dyna-Q, which started with no model at all, has lost the most",
           lambda nb: max(nb["slippery_curves"], key=lambda label: np.median(
               nb["slippery_curves"][label][:, -1])) == "Dyna-Q (k = 10), count model"),
@@ -406,17 +421,17 @@ CLAIMS = [
     Claim("06_dyna_q_plus", "Dyna-Q hardly ever steps up from 64 again (with these seeds, never in 100 episodes)",
           lambda nb: np.isnan(nb["shortcut_found"][0]).all()),
     Claim("06_dyna_q_plus", "the greedy agent walks its usual 20-step route",
-          lambda nb: np.median(nb["shortcut_steps"][0, :, -50:]) == 20),
-    Claim("06_dyna_q_plus", "its median episode stays at 20 steps",
-          lambda nb: np.median(nb["shortcut_steps"][0, :, -50:]) == 20),
+          lambda nb: about(np.median(nb["shortcut_steps"][0, :, -50:]), 20, 0.1)),
+    Claim("06_dyna_q_plus", "its median episode stays at about 20 steps",
+          lambda nb: about(np.median(nb["shortcut_steps"][0, :, -50:]), 20, 0.1)),
     Claim("06_dyna_q_plus", "Dyna-Q+ goes back to check in most runs, typically a few dozen episodes after the change but with a wide spread between seeds",
-          lambda nb: np.isfinite(nb["shortcut_found"][1]).sum() >= 12
+          lambda nb: np.isfinite(nb["shortcut_found"][1]).mean() > 0.5
           and 20 <= quartiles(nb["shortcut_found"][1])[1] <= 60
           and np.ptp(quartiles(nb["shortcut_found"][1])[[0, 2]]) >= 20),
     Claim("06_dyna_q_plus", "its episodes drop towards the 10-step shortcut route",
           lambda nb: np.median(nb["shortcut_steps"][1, :, -50:]) <= 15),
     Claim("06_dyna_q_plus", "before the change Dyna-Q+ collects *less* reward than Dyna-Q",
-          lambda nb: np.all(nb["shortcut_rewards"][1, :, :50].sum(-1) < nb["shortcut_rewards"][0, :, :50].sum(-1))),
+          lambda nb: less_reward_before_the_change(nb)),
     Claim("06_dyna_q_plus", "after the change it still collects less reward per episode than Dyna-Q",
           lambda nb: np.median(nb["shortcut_rewards"][1, :, 50:].sum(-1))
           < np.median(nb["shortcut_rewards"][0, :, 50:].sum(-1))),
@@ -433,7 +448,7 @@ CLAIMS = [
     Claim("06_dyna_q_plus", "Dyna-Q+'s episodes stay more than twice as long as Dyna-Q's",
           lambda nb: np.median(nb["blocking_steps"][1, :, -50:]) > 2 * np.median(nb["blocking_steps"][0, :, -50:])),
     Claim("06_dyna_q_plus", "(with our seeds it did not happen in 100 episodes, in any of the 20 runs)",
-          lambda nb: np.isnan(nb["shortcut_found"][0]).all() and nb["shortcut_found"].shape[1] == 20),
+          lambda nb: np.isnan(nb["shortcut_found"][0]).all() and nb["shortcut_found"].shape[1] == len(nb["SEEDS"])),
     Claim("06_dyna_q_plus", "(in 17 of 20 runs with the reference solution, after a median of 30 episodes, then used)",
           lambda nb: np.isfinite(nb["shortcut_found"][1]).sum() == 17
           and quartiles(nb["shortcut_found"][1])[1] == 30, REFERENCE),
@@ -450,7 +465,7 @@ CLAIMS = [
           lambda nb: list(np.sum(nb["blocking_found"] > 20, axis=1)) == [5, 2], REFERENCE),
     Claim("06_dyna_q_plus", "before the change Dyna-Q+ took more steps and collected less reward than Dyna-Q",
           lambda nb: np.median(nb["shortcut_steps"][1, :, :50]) > np.median(nb["shortcut_steps"][0, :, :50])
-          and np.all(nb["shortcut_rewards"][1, :, :50].sum(-1) < nb["shortcut_rewards"][0, :, :50].sum(-1))),
+          and less_reward_before_the_change(nb)),
     Claim("06_dyna_q_plus", "(with the reference solution, median 47 steps per episode over the last 50, against 20)",
           lambda nb: np.median(nb["blocking_steps"][:, :, -50:], axis=(1, 2)).tolist() == [20, 47], REFERENCE),
     # --- 07 -------------------------------------------------------------------------
