@@ -69,8 +69,9 @@ def student_readme(notebooks):
     if len(released) < len(NOTEBOOK_LIST):
         parts.append("More notebooks follow here as your instructor releases them.\n")
     parts.append("""\
-To work locally, run `pip install . otter-grader==7.0.0` in this folder, then open the
-notebooks in JupyterLab. Run the setup cell first, fill in every `TODO` (replace each
+To work locally, run `pip install . otter-grader==7.0.0 jupyterlab` in this folder (it
+installs JupyterLab and its Python kernel too), then `jupyter lab`, and open the notebooks
+in `notebooks/`. Run the setup cell first, fill in every `TODO` (replace each
 `...` and delete the `raise NotImplementedError` line), and run the `grader.check(...)`
 cells: they catch common mistakes. Hidden tests check more when you submit.
 

@@ -83,6 +83,8 @@ def test_a_staged_release_holds_only_the_notebooks_named_and_their_public_tests(
     readme = (out / STUDENT_README).read_text()
     assert all((f"`{name}.ipynb`" in readme) == (name in FIRST_WEEK) for name in NOTEBOOKS)
     assert "More notebooks follow" in readme
+    # the course README's local set-up: JupyterLab and a kernel come with it
+    assert "`pip install . otter-grader==7.0.0 jupyterlab`" in readme
 
 
 def test_a_later_staged_release_adds_to_the_notebooks_released_before(tmp_path):
