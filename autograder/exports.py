@@ -8,16 +8,14 @@ import csv
 import io
 from collections import defaultdict
 
+from helpers.answers import number_text
+
 from .course import NOTEBOOKS
 from .gradebook import write_atomically
 
 # Canvas's import needs its identity columns first; it matches students on ID (the Canvas
 # user id, as Canvas's submission files name them) or on SIS Login ID (the email here).
 IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
-
-
-def _number(value):
-    return f"{value:g}"
 
 
 def wide_csv(rows, students):
@@ -33,8 +31,8 @@ def wide_csv(rows, students):
     for student in sorted(set(totals) | set(students)):
         scores, who = totals[student], students.get(student)
         writer.writerow([(who and who.name) or student, student, "", who.email if who else "", "",
-                         *(_number(scores[n]) if n in scores else "" for n in NOTEBOOKS),
-                         _number(sum(scores.values()))])
+                         *(number_text(scores[n]) if n in scores else "" for n in NOTEBOOKS),
+                         number_text(sum(scores.values()))])
     return buffer.getvalue()
 
 
