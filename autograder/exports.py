@@ -8,16 +8,14 @@ import csv
 import io
 from collections import defaultdict
 
+from helpers.answers import number_text
+
 from .course import NOTEBOOKS
 from .gradebook import write_atomically
 
 # Canvas's import needs its identity columns first; it matches students on ID (the Canvas
 # user id, as Canvas's submission files name them) or on SIS Login ID (the email here).
 IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
-
-
-def _number(value):
-    return f"{value:g}"
 
 
 def wide_csv(rows, students):
@@ -37,8 +35,8 @@ def wide_csv(rows, students):
         scores, who = totals[student], students[student]
         writer.writerow([who.name or student, student, who.sis_id, who.login or who.email,
                          who.section,
-                         *(_number(scores[n]) if n in scores else "" for n in NOTEBOOKS),
-                         _number(sum(scores.values())), " ".join(sorted(late[student]))])
+                         *(number_text(scores[n]) if n in scores else "" for n in NOTEBOOKS),
+                         number_text(sum(scores.values())), " ".join(sorted(late[student]))])
     return buffer.getvalue()
 
 

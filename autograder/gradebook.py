@@ -12,7 +12,8 @@ import secrets
 from collections import namedtuple
 from statistics import mean
 
-from .course import NOTEBOOKS
+from helpers.answers import number_text
+
 from .masters import questions
 from .results import Status, not_defined
 
@@ -97,8 +98,8 @@ def write_csv(path, rows):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row.student, row.notebook, row.question, _number(row.score),
-                         _number(row.max_score), row.status, row.kind.value, row.late])
+        writer.writerow([row.student, row.notebook, row.question, number_text(row.score),
+                         number_text(row.max_score), row.status, row.kind.value, row.late])
     write_atomically(path, buffer.getvalue())
 
 
@@ -115,10 +116,6 @@ def read_csv(path):
                 for r in reader]
 
 
-def _number(value):
-    return int(value) if float(value).is_integer() else round(float(value), 3)
-
-
 def feedback_text(student, notebook, outcome, notebook_questions, hand=None):
     """A student's feedback for one notebook, in Markdown; `hand` holds the hand scores
     of its written answers by question (score, comment)."""
@@ -126,18 +123,18 @@ def feedback_text(student, notebook, outcome, notebook_questions, hand=None):
     for question, max_points, manual in notebook_questions:
         if manual and question in (hand or {}):
             given = hand[question]
-            lines += [f"## {question}: {_number(given.score)} / {_number(max_points)}, graded by hand",
+            lines += [f"## {question}: {number_text(given.score)} / {number_text(max_points)}, graded by hand",
                       "", given.comment or "No comment.", ""]
             continue
         if manual:
-            lines += [f"## {question}: graded by hand (out of {_number(max_points)}), not yet "
+            lines += [f"## {question}: graded by hand (out of {number_text(max_points)}), not yet "
                       "graded", ""]
             continue
         result = outcome.questions.get(question)
         if result is None:
-            lines += [f"## {question}: 0 / {_number(max_points)}", "", "Not graded (see status).", ""]
+            lines += [f"## {question}: 0 / {number_text(max_points)}", "", "Not graded (see status).", ""]
             continue
-        lines += [f"## {question}: {_number(result.score)} / {_number(max_points)}", "",
+        lines += [f"## {question}: {number_text(result.score)} / {number_text(max_points)}", "",
                   *_checks_text(result.checks), ""]
     return "\n".join(lines)
 
@@ -160,7 +157,7 @@ def _check_lines(check):
         verdict += f" (`{missing}` is not defined)"
     earned = check.points if check.passed else 0
     kind = "hidden" if check.hidden else "public"
-    head = f"- {verdict}, {_number(earned)} of {_points(check.points)} ({kind} check): {check.title}"
+    head = f"- {verdict}, {number_text(earned)} of {_points(check.points)} ({kind} check): {check.title}"
     if check.passed or missing:
         return [head]
     first, *rest = (check.message or "no details").splitlines()
@@ -168,7 +165,7 @@ def _check_lines(check):
 
 
 def _points(value):
-    return f"{_number(value)} point{'' if value == 1 else 's'}"
+    return f"{number_text(value)} point{'' if value == 1 else 's'}"
 
 
 def write_feedback(out_dir, student, notebook, outcome, notebook_questions, hand=None):
@@ -203,7 +200,7 @@ def summary(outcomes, rows, strays=()):
              "", f"{'notebook':<{width_nb}}{'question':<{width_q}}{'mean':>8}{'max':>6}"]
     for (notebook, question, max_score), scores in sorted(by_question.items()):
         lines.append(f"{notebook:<{width_nb}}{question:<{width_q}}{mean(scores):>8.2f}"
-                     f"{_number(max_score):>6}")
+                     f"{number_text(max_score):>6}")
     if strays:
         lines += ["", "files not graded:"] + [f"  {item.shown}: {item.reason}" for item in strays]
     return "\n".join(lines)
@@ -230,5 +227,5 @@ def changes_text(found):
     if not found:
         return "no score changed since the previous gradebook"
     return "\n".join([f"scores changed since the previous gradebook: {len(found)}"] + [
-        f"  {c.student} {c.notebook} {c.question}: {_number(c.old)} -> {_number(c.new)} ({c.why})"
+        f"  {c.student} {c.notebook} {c.question}: {number_text(c.old)} -> {number_text(c.new)} ({c.why})"
         for c in found])

@@ -23,6 +23,8 @@ import io
 import re
 from collections import defaultdict
 
+from helpers.answers import number_text
+
 from .course import NOTEBOOKS
 from .gradebook import write_atomically
 
@@ -50,10 +52,6 @@ def read_assignments(path):
     return titles
 
 
-def _number(value):
-    return f"{value:g}"
-
-
 def notebook_cells(rows):
     """{student: {notebook: (total, possible, pending)}} of the gradebook's question rows."""
     cells = defaultdict(dict)
@@ -76,7 +74,7 @@ def export_csv(lms, rows, students, due, titles=None):
     names = [(titles or {}).get(n, n) for n in due]
     if lms == "canvas":
         writer.writerow([*CANVAS_IDENTITY, *names])
-        writer.writerow([POINTS_POSSIBLE, "", "", "", "", *(_number(possible[n]) for n in due)])
+        writer.writerow([POINTS_POSSIBLE, "", "", "", "", *(number_text(possible[n]) for n in due)])
     else:
         writer.writerow([*MOODLE_IDENTITY, *names])
     pending = 0
@@ -85,7 +83,7 @@ def export_csv(lms, rows, students, due, titles=None):
         for notebook in due:
             total, _, waiting = cells[student.id].get(notebook, (0.0, 0.0, False))
             pending += waiting
-            scores.append("" if waiting else _number(total))
+            scores.append("" if waiting else number_text(total))
         if lms == "canvas":
             writer.writerow([student.name or student.id, student.canvas_id, student.sis_id,
                              student.login or student.email, student.section, *scores])
@@ -123,7 +121,7 @@ def write_feedback_index(out_dir, students, rows):
         parts = [f"# Feedback for {student.shown}", ""]
         for path in files:
             total, possible, waiting = cells[student.id].get(path.stem, (0.0, 0.0, False))
-            parts += [f"- {path.stem}: {_number(total)} / {_number(possible)}"
+            parts += [f"- {path.stem}: {number_text(total)} / {number_text(possible)}"
                       + (" (written answers not yet graded)" if waiting else "")]
         parts += ["", *(path.read_text() + "\n" for path in files)]
         name = _file_name(student)
