@@ -39,14 +39,14 @@ if __name__ == "__main__":
 '''
 # Appended to Otter's setup.sh: the grader isolates each submission with bubblewrap where
 # the container allows user namespaces, else as an unprivileged account, which must be
-# able to read the conda environment under /root (autograder/gradescope.py says which).
+# able to read the conda environment in root's home (autograder/gradescope.py says which).
 SETUP_BUBBLEWRAP = """
 # isolation of the student's process (autograder/isolation.py)
 apt-get install -y bubblewrap
 # where bubblewrap cannot run, student code runs as an unprivileged account
 # (autograder/sandbox_account.py): it reads the runtime, never the grader's files
-chmod o+x /root
-chmod -R o+rX /root/miniforge3
+chmod o+x "$HOME"
+chmod -R o+rX "$HOME/miniforge3"
 """
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _EXECUTABLE = {"run_autograder", "setup.sh"}

@@ -147,7 +147,7 @@ def run_in_container(folder, notebook, secret, marker):
         [sys.executable, str(CONTAINER), str(folder), "--", "/autograder/run_autograder"],
         capture_output=True, text=True, timeout=300,
         env={"PATH": f"{stub}:{pathlib.Path(sys.executable).parent}:/usr/bin:/bin",
-             "HOME": "/root", "DYNAQ_SECRET": secret,
+             "HOME": os.environ["HOME"], "DYNAQ_SECRET": secret,
              "PYTHONDONTWRITEBYTECODE": "1"})  # only a submission could change the source
     survivors = processes_naming(marker)
     assert done.returncode == 0, done.stderr[-3000:]
