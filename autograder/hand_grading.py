@@ -14,6 +14,8 @@ import io
 import json
 from dataclasses import dataclass
 
+from helpers.answers import number_text
+
 from .gradebook import Kind, write_atomically
 from .masters import written_questions
 
@@ -119,7 +121,7 @@ def problem_of(fields, answers):
         return f"the score {score!r} is not a number"
     points = answers.waiting[key]
     if not 0 <= value <= points:
-        return f"the score {score} is outside 0 to {points:g}, the question's points"
+        return f"the score {score} is outside 0 to {number_text(points)}, the question's points"
     return None
 
 
@@ -136,6 +138,6 @@ def write_scores(path, scores):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for score in sorted(scores, key=lambda s: (s.student, s.notebook, s.question)):
-        writer.writerow([score.student, score.notebook, score.question, f"{score.score:g}",
+        writer.writerow([score.student, score.notebook, score.question, number_text(score.score),
                          score.comment])
     write_atomically(path, buffer.getvalue())

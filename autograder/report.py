@@ -18,6 +18,8 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from helpers.answers import number_text
+
 from .gradebook import Kind, handed_in, write_atomically
 from .results import Status
 
@@ -96,10 +98,10 @@ def _scores_section(rows, submissions):
     for notebook in sorted({n for n, _ in totals}):
         scores = [v for (n, _), v in totals.items() if n == notebook]
         maximum = max(m for (n, _), m in maxima.items() if n == notebook)
-        means = [(html.escape(q), f"{statistics.mean(s):.2f}", f"{m:g}", len(s))
+        means = [(html.escape(q), f"{statistics.mean(s):.2f}", number_text(m), len(s))
                  for (n, q, m), s in sorted(by_question.items()) if n == notebook]
         parts.append(f"<h3>{html.escape(notebook)}</h3><div class='pair'>"
-                     f"{_chart(scores, maximum, f'totals out of {maximum:g}')}"
+                     f"{_chart(scores, maximum, f'totals out of {number_text(maximum)}')}"
                      f"{_table(('question', 'mean', 'out of', 'scored'), means)}</div>")
     return "".join(parts)
 
