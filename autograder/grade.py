@@ -1,15 +1,20 @@
 """Grade a folder of submissions into a gradebook.
 
-`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade] [--unsafe]`
-grades every `SUBMISSIONS/<student>/<notebook>.ipynb` against
-`autograder/zips/<notebook>.zip`, in parallel; each submission runs in its own sandboxed
-process with time, resource and output limits (see `autograder.sandbox`), isolated from
-the machine (see `autograder.isolation`). Without isolation it refuses to grade, unless
-given `--unsafe` or the folder is the course's own examples. It prints the isolation it
-got and writes it to `OUT/isolation.txt`; it plans the batch (what is reused, what is
-graded and why), grades, and has `autograder.outputs` write the gradebook
-(`OUT/gradebook.csv`, one row per question), the feedback files and the rest. Finished
-submissions are remembered in `OUT/results/`, so an interrupted run resumes.
+`python -m autograder.grade SUBMISSIONS OUT [--jobs N] [--timeout S] [--regrade] [--unsafe]
+[--layout L] [--roster CSV] [--deadlines CSV] [--assignments CSV] [--lms canvas|moodle]
+[--export-all]` grades every submission found in SUBMISSIONS (see `autograder.intake`;
+students matched to the roster by `autograder.roster`, lateness by
+`autograder.deadlines`) against `autograder/zips/<notebook>.zip`, in parallel; each
+submission runs in its own sandboxed process with time, resource and output limits (see
+`autograder.sandbox`), isolated from the machine (see `autograder.isolation`). Without
+isolation it refuses to grade, unless given `--unsafe` or the folder is the course's own
+examples. It prints the isolation it got and writes it to `OUT/isolation.txt`; it plans
+the batch (what is reused, what is graded and why), grades, and has `autograder.outputs`
+write the gradebook (`OUT/gradebook.csv`, one row per question), the feedback files and
+the rest; it prints the summary (also `OUT/summary.txt`): how the batch went, who is not
+on the roster or handed in nothing, what was late, in the wrong assignment or needs
+regrading by hand. Finished submissions are remembered in `OUT/results/`, so an
+interrupted run resumes.
 """
 
 import argparse
@@ -25,8 +30,10 @@ from typing import NamedTuple
 
 from tqdm import tqdm
 
-from . import grade_one, gradebook, intake, outputs, sandbox
+from . import deadlines as deadlines_module
+from . import grade_one, gradebook, intake, lms, outputs, sandbox
 from . import isolation as isolation_module
+from . import roster as roster_module
 from .course import NOTEBOOKS
 from .masters import ROOT
 from .results import CacheKey, Outcome, Status, not_graded
@@ -95,38 +102,72 @@ def remembered(path):
 
 class Batch(NamedTuple):
     """What a batch holds: the gradable files by (student, notebook), the files that are
-    not graded (intake.Found with a reason), the notebooks every student owes, and the
-    students (intake.Student by id: the roster's, then those the files name)."""
+    not graded (intake.Found with a reason), the notebooks every student owes, the
+    students (roster.Student by id: the roster's, then those the files name), the
+    (student, notebook) handed in late and the lines the summary adds about them."""
     files: dict
     strays: list
     expected: tuple
     students: dict
+    late: frozenset = frozenset()
+    notes: list = ()
 
 
-def take_in(submissions_dir, layout=None, roster=None, notebooks=None):
-    """The Batch below `submissions_dir`: files found as `layout` says (intake.find), their
-    students matched to `roster` (id -> intake.Student), owing `notebooks` (default: each
-    notebook someone handed in)."""
+def take_in(submissions_dir, layout=None, roster=None, notebooks=None, titles=None,
+            deadlines=None):
+    """The Batch below `submissions_dir`: files found as `layout` says (intake.find, per
+    assignment with `titles`), their students matched to `roster` (id -> roster.Student),
+    owing `notebooks` (default: each notebook someone handed in), late as the LMS or
+    `deadlines` (notebook -> due time) say."""
     roster = roster or {}
-    found = [dataclasses.replace(f, student=intake.roster_id(f.student, roster))
-             for f in intake.find(submissions_dir, layout)]
+    layout = layout or intake.detect_layout(submissions_dir)
+    found, students = [], dict(roster)
+    times = deadlines_module.moodle_times(submissions_dir) if layout == "moodle" and deadlines else {}
+    for item in intake.find(submissions_dir, layout, notebooks, titles):
+        owner = roster_module.match(item.student, item.name, roster) if item.student else None
+        canvas_id = item.student if layout == "canvas" else ""
+        if owner and canvas_id and not students[owner].canvas_id:
+            students[owner] = dataclasses.replace(students[owner], canvas_id=canvas_id)
+        elif item.student and not owner:
+            students.setdefault(item.student, roster_module.Student(item.student, item.name,
+                                                                    canvas_id=canvas_id))
+        found.append(dataclasses.replace(item, student=owner or item.student,
+                                         late=deadlines_module.is_late(item, layout, deadlines, times)))
+    found = intake.newest_only(found)  # two submitters may be one roster student
     files = {(f.student, f.notebook): f for f in found if f.notebook}
-    students = dict(roster)
-    for item in found:
-        if item.student:
-            students.setdefault(item.student, intake.Student(item.student, item.name))
     handed_in = {notebook for _, notebook in files}
     expected = tuple(n for n in NOTEBOOKS if n in (notebooks or handed_in))
-    return Batch(files, [f for f in found if not f.notebook], expected, students)
+    identity = roster_module.identity(students, roster, {f.student for f in found if f.student})
+    late = frozenset(key for key, f in files.items() if f.late)
+    return Batch(files, [f for f in found if not f.notebook], expected, students, late,
+                 roster_module.identity_text(identity) + intake_lines(found, late, students))
+
+
+def intake_lines(found, late, students):
+    """The summary's lines on how files were taken in: known by content, handed in to the
+    wrong assignment, late (`students`: roster.Student by id)."""
+    by_content = [f for f in found if f.notebook and f.by_content]
+    wrong = [f for f in found if f.assignment and not f.notebook and "wrong assignment" in f.reason]
+    lines = [f"known by its Otter metadata, not its name: {f.shown} graded as {f.notebook}"
+             for f in by_content]
+    if wrong:
+        lines += [f"WRONG ASSIGNMENT: {len(wrong)} upload(s) handed in to another notebook's "
+                  "assignment, not graded (see files not graded):"]
+        lines += [f"  {f.shown}" for f in wrong]
+    if late:
+        lines += [f"late: {len(late)} submission(s): " + ", ".join(
+            f"{students[student].shown} {notebook}" for student, notebook in sorted(late))]
+    return lines
 
 
 def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_TIMEOUT,
                 regrade=False, progress=True, layout=None, roster=None, students=None,
-                notebooks=None):
+                notebooks=None, titles=None, deadlines=None, lms_name=None, export_all=False):
     """Grade every submission, each contained by `isolation`, and write the gradebook and
     the files beside it (see `outputs.write_results`); return an outputs.Graded.
 
-    `layout` and `roster` say how to read SUBMISSIONS (see `take_in`). Results remembered
+    `layout`, `roster`, `titles` and `deadlines` say how to read SUBMISSIONS (see
+    `take_in`); `lms_name`, `titles` and `export_all` what to export for the LMS. Results remembered
     from earlier runs are reused unless what decides them changed, or `regrade` (all), or
     the submission is one of `students` or `notebooks` (ids or names; those only are then
     graded again). Ctrl-C ends the running sandboxes, starts nothing more, keeps the
@@ -136,11 +177,12 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
         if isolation.exposes(folder):
             raise ValueError(f"{folder} lies inside what student code may read "
                              f"({', '.join(isolation.exposed)}): move it elsewhere")
-    batch = take_in(submissions_dir, layout, roster, notebooks)
+    batch = take_in(submissions_dir, layout, roster, notebooks, titles, deadlines)
     unknown = [n for n in notebooks or () if n not in NOTEBOOKS]
     if unknown:
         raise ValueError(f"no course notebook {unknown[0]!r}: use one of {', '.join(NOTEBOOKS)}")
-    students = {intake.roster_id(student, batch.students) for student in students or ()}
+    students = {roster_module.match(student, student, batch.students) or student
+                for student in students or ()}
     unknown = sorted(students - set(batch.students))
     if unknown:
         raise ValueError(f"no student {unknown[0]!r} in {submissions_dir}")
@@ -153,7 +195,8 @@ def grade_batch(submissions_dir, out_dir, isolation, jobs=None, timeout=DEFAULT_
         for notebook in batch.expected:
             outcomes.setdefault((student, notebook), not_graded(Status.MISSING, MISSING_DETAIL))
     outcomes.update(_grade_all(plan.jobs, jobs, timeout, isolation, progress))
-    return outputs.write_results(out_dir, outcomes, plan.contents, batch, plan.reasons)
+    return outputs.write_results(out_dir, outcomes, plan.contents, batch, plan.reasons,
+                                 outputs.Export(lms_name, titles, export_all))
 
 
 class Job(NamedTuple):
@@ -252,15 +295,23 @@ def main(argv=None):
                         help="grade without isolation: student code runs with your rights")
     parser.add_argument("--layout", choices=intake.LAYOUTS,
                         help="how SUBMISSIONS is laid out (default: recognised from its files)")
-    parser.add_argument("--roster", help="CSV of the students (id,name,email)")
+    parser.add_argument("--roster", help="CSV of the students (id,name,email, or an LMS's "
+                                         "gradebook export)")
+    parser.add_argument("--deadlines", help="CSV notebook,due: lateness from file times")
+    parser.add_argument("--assignments", help="CSV notebook,assignment: the LMS's assignment names")
+    parser.add_argument("--lms", choices=lms.LMS_NAMES, help="write an import file for this LMS")
+    parser.add_argument("--export-all", action="store_true",
+                        help="export test students and submitters not on the roster too")
     parser.add_argument("--students", type=_names, help="regrade these students only (a,b)")
     parser.add_argument("--notebooks", type=_names,
                         help="the notebooks due (a,b): regrade these only; the students owe them")
     args = parser.parse_args(argv)
     try:
-        roster = intake.read_roster(args.roster) if args.roster else None
+        roster = roster_module.read_roster(args.roster) if args.roster else None
+        deadlines = deadlines_module.read_deadlines(args.deadlines) if args.deadlines else None
+        titles = lms.read_assignments(args.assignments) if args.assignments else None
     except (OSError, ValueError) as error:
-        sys.exit(f"Not grading: the roster: {error}")
+        sys.exit(f"Not grading: {error}")
     try:
         isolation = isolation_for(args.submissions, args.unsafe)
     except isolation_module.IsolationUnavailable as why:
@@ -270,12 +321,17 @@ def main(argv=None):
     try:
         graded = grade_batch(args.submissions, args.out, isolation, jobs=args.jobs,
                              timeout=args.timeout, regrade=args.regrade, layout=args.layout,
-                             roster=roster, students=args.students, notebooks=args.notebooks)
+                             roster=roster, students=args.students, notebooks=args.notebooks,
+                             titles=titles, deadlines=deadlines, lms_name=args.lms,
+                             export_all=args.export_all)
     except ValueError as error:  # a folder student code could read, a name that is none
         sys.exit(f"Not grading: {error}")
     except Interrupted as stop:
         sys.exit(f"\n{stop}")
-    print(gradebook.summary(graded.outcomes, graded.rows, graded.strays))
+    summary = "\n".join([gradebook.summary(graded.outcomes, graded.rows, graded.strays), "",
+                         *graded.notes])
+    print(summary)
+    gradebook.write_atomically(pathlib.Path(args.out) / "summary.txt", summary + "\n")
     if graded.changes is not None:
         print(gradebook.changes_text(graded.changes))
     for problem in graded.problems:

@@ -30,6 +30,7 @@ from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
 
 CELL_SECONDS = 60  # at most, and a third of the notebook's time so the rest can still run
 CALL_SECONDS = 10
+SUBMISSION_SECONDS = 300  # a whole notebook's time, unless the grader is told otherwise
 _CHECKS_LOCK = threading.Lock()
 WRONG_RELEASE_DETAIL = (
     "wrong release: this notebook is from the nbgrader (JupyterHub) release; this course "
@@ -185,7 +186,7 @@ def main(argv=None):
     parser.add_argument("zip")
     parser.add_argument("submission")
     parser.add_argument("result")
-    parser.add_argument("--timeout", type=int, default=300)
+    parser.add_argument("--timeout", type=int, default=SUBMISSION_SECONDS)
     parser.add_argument("--unsafe", action="store_true",
                         help="grade without isolation: student code runs with your rights")
     args = parser.parse_args(argv)

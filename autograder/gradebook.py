@@ -25,15 +25,22 @@ class Kind(enum.Enum):
     NOT_GRADED = "not graded"          # 0: the notebook, or the question's tests, did not run
     AWAITING_HAND = "awaiting hand"    # a written answer waiting for its hand score
     GRADED_BY_HAND = "graded by hand"  # a written answer with its hand score
+    NEEDS_REGRADING = "needs regrading by hand"  # its hand score was for an earlier answer
 
     @property
     def written(self):
         """Whether the row is a written answer, graded by hand."""
-        return self in (Kind.AWAITING_HAND, Kind.GRADED_BY_HAND)
+        return self in (Kind.AWAITING_HAND, Kind.GRADED_BY_HAND, Kind.NEEDS_REGRADING)
+
+    @property
+    def pending(self):
+        """Whether the row is a written answer that still needs a (new) hand score."""
+        return self in (Kind.AWAITING_HAND, Kind.NEEDS_REGRADING)
 
 
 # `status` is for people to read; `kind` is what code selects rows by
-Row = namedtuple("Row", "student notebook question score max_score status kind")
+Row = namedtuple("Row", "student notebook question score max_score status kind late",
+                 defaults=("",))
 COLUMNS = Row._fields
 MANUAL_STATUS = "manual: grade by hand"
 
@@ -92,7 +99,7 @@ def write_csv(path, rows):
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([row.student, row.notebook, row.question, number_text(row.score),
-                         number_text(row.max_score), row.status, row.kind.value])
+                         number_text(row.max_score), row.status, row.kind.value, row.late])
     write_atomically(path, buffer.getvalue())
 
 
@@ -105,7 +112,8 @@ def read_csv(path):
             raise ValueError(f"{path} is not a gradebook of this version: its columns are not "
                              f"{','.join(COLUMNS)} (grade again to write it)")
         return [Row(r["student"], r["notebook"], r["question"], float(r["score"]),
-                    float(r["max_score"]), r["status"], Kind(r["kind"])) for r in reader]
+                    float(r["max_score"]), r["status"], Kind(r["kind"]), r["late"])
+                for r in reader]
 
 
 def feedback_text(student, notebook, outcome, notebook_questions, hand=None):

@@ -108,10 +108,15 @@ class StudentProcess:
         worker = [sys.executable, f"{inside}/{WORKER.name}", f"{inside}/{notebook_name}",
                   str(child.fileno()), str(cell_seconds), str(call_seconds),
                   json.dumps(isolation.limits(total_seconds))]
-        self._process = subprocess.Popen(
-            isolation.command(self.workdir, worker), cwd=self.workdir, env=env,
-            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True)
+        self._isolation = isolation
+        try:
+            self._process = subprocess.Popen(
+                isolation.command(self.workdir, worker), cwd=self.workdir, env=env,
+                pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        except BaseException:
+            isolation.finish(self.workdir)
+            raise
         with _running_lock:
             _running.add(self)
         if stopped():  # interrupted while it started
@@ -229,10 +234,12 @@ class StudentProcess:
             pass
 
     def close(self):
-        """Stop the process (and, isolated, everything it started); keep its output."""
+        """Stop the process and everything it started (isolated: `isolation.finish`);
+        keep its output."""
         if self._process.poll() is None:
             self.kill()
         self._process.wait()
+        self._isolation.finish(self.workdir)
         with _running_lock:
             _running.discard(self)
         self._sock.close()

@@ -151,7 +151,7 @@ def test_hand_scores_fill_the_written_rows_and_comments_reach_the_feedback(grade
     ("ann,01_model_update,dyna_q_model_update,1,", "cannot be graded by hand"),
     ("cy,02_planning,planning_arrows,1,", "cannot be graded by hand: invalid notebook"),
     ("ann,01_model_update,model_limits,two,", "line 3: the score 'two' is not a number"),
-    ("ann,01_model_update", "line 3: it has 2 fields, not 5"),
+    ("ann,01_model_update", "line 3: it has 2 fields, not"),
 ])
 def test_a_bad_line_is_reported_with_its_number_and_changes_nothing_else(graded, line, problem):
     _, out, _, _ = graded
@@ -215,7 +215,7 @@ def test_the_wide_csv_has_one_row_per_student_with_notebook_and_course_totals(gr
     _, out, _, rows = graded
     with open(out / "grades_wide.csv", newline="") as handle:
         wide = list(csv.DictReader(handle))
-    assert list(wide[0]) == [*exports.IDENTITY, *course.NOTEBOOKS, "Total"]
+    assert list(wide[0]) == [*exports.IDENTITY, *course.NOTEBOOKS, "Total", "Late"]
     ann = next(r for r in wide if r["ID"] == "ann")
     assert (ann["01_model_update"], ann["02_planning"], ann["03_how_much_to_plan"]) == ("6", "8", "")
     for row in wide:
@@ -240,3 +240,23 @@ def test_rubrics_and_model_answers_reach_no_student_file(tmp_path):
     for secret in secrets:
         assert not any(secret in text for text in texts), secret
 
+
+
+def test_a_hand_score_belongs_to_the_answer_it_scored(tmp_path):
+    from autograder import gradebook as book, hand_grading, review
+    key = ("ann", "01_model_update", "model_limits")
+    rows = [book.Row(*key, 0, 2, book.MANUAL_STATUS, book.Kind.AWAITING_HAND)]
+    book.write_csv(tmp_path / "gradebook.csv", rows)
+    now = hand_grading.fingerprint("Store counts.")
+    hand_grading.write_answers(tmp_path, {key: now}, {})
+    saved, problems = review.save(tmp_path, [dict(zip(hand_grading.COLUMNS[:5], (*key, "2", "ok")))])
+    scores, _ = hand_grading.read_scores(tmp_path / "manual_scores.csv", rows)
+    assert saved == ["ann"] and not problems and scores[key].fingerprint == now  # saved with no fingerprint
+    assert hand_grading.apply(rows, scores, {key: now})[0][3:6] == (2, 2, "graded by hand")
+    changed = {key: hand_grading.fingerprint("Store the last outcome.")}
+    assert hand_grading.apply(rows, scores, changed)[0][3:6] == (0, 2, "needs regrading by hand")
+    assert hand_grading.fingerprint(" Store counts.\r\n") == now  # the same answer, resaved
+    (tmp_path / "manual_scores.csv").write_text(  # a file from before fingerprints
+        "student,notebook,question,score,comment\nann,01_model_update,model_limits,1.5,\n")
+    old, problems = hand_grading.read_scores(tmp_path / "manual_scores.csv", rows)
+    assert not problems and hand_grading.apply(rows, old, changed)[0].score == 1.5
