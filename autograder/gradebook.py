@@ -157,14 +157,15 @@ def _check_lines(check):
         verdict += f" (`{missing}` is not defined)"
     earned = check.points if check.passed else 0
     kind = "hidden" if check.hidden else "public"
-    head = f"- {verdict}, {number_text(earned)} of {_points(check.points)} ({kind} check): {check.title}"
+    head = f"- {verdict}, {number_text(earned)} of {points_text(check.points)} ({kind} check): {check.title}"
     if check.passed or missing:
         return [head]
     first, *rest = (check.message or "no details").splitlines()
     return [head, f"  - {first}"] + [f"    {line}" for line in rest]
 
 
-def _points(value):
+def points_text(value):
+    """A number of points as people read it: 1 point, 0.5 points."""
     return f"{number_text(value)} point{'' if value == 1 else 's'}"
 
 

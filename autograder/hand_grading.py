@@ -28,6 +28,8 @@ import io
 import json
 from dataclasses import dataclass
 
+from helpers.answers import number_text
+
 from .gradebook import Change, Kind, write_atomically
 from .masters import written_questions
 
@@ -147,7 +149,7 @@ def problem_of(fields, answers, width=len(COLUMNS)):
         return f"the score {score!r} is not a number"
     points = answers.waiting[key]
     if not 0 <= value <= points:
-        return f"the score {score} is outside 0 to {points:g}, the question's points"
+        return f"the score {score} is outside 0 to {number_text(points)}, the question's points"
     return None
 
 
@@ -191,7 +193,7 @@ def stale_lines(outdated):
     return [f"NEEDS REGRADING BY HAND: {len(outdated)} written answer(s) changed since they "
             "were scored; the old score counts 0 until a TA scores the new answer "
             "(make review):"] + [
-        f"  {g.student} {g.notebook} {g.question}: was {g.score:g}"
+        f"  {g.student} {g.notebook} {g.question}: was {number_text(g.score)}"
         + (f" ({g.comment})" if g.comment else "") for g in outdated.values()]
 
 
@@ -217,7 +219,7 @@ def write_scores(path, scores, current=None):
     writer.writerow(COLUMNS)
     for score in sorted(scores, key=lambda s: (s.student, s.notebook, s.question)):
         answer = score.fingerprint or current.get((score.student, score.notebook, score.question), "")
-        writer.writerow([score.student, score.notebook, score.question, f"{score.score:g}",
+        writer.writerow([score.student, score.notebook, score.question, number_text(score.score),
                          score.comment, answer])
     write_atomically(path, buffer.getvalue())
 
@@ -233,7 +235,7 @@ def write_answers(out_dir, current, scores):
     for key, answer in sorted(current.items()):
         given = scores.get(key)
         state = NEEDS_REGRADING if key in outdated else GRADED_BY_HAND if given else "pending"
-        writer.writerow([*key, answer, state, f"{given.score:g}" if given else "",
+        writer.writerow([*key, answer, state, number_text(given.score) if given else "",
                          given.comment if given else ""])
     write_atomically(out_dir / ANSWERS_FILE, buffer.getvalue())
 

@@ -61,6 +61,7 @@ import nbformat
 
 from .build import GRADER_MODULES, fill_course_settings
 from .grade_one import CELL_SECONDS
+from .gradebook import points_text
 from .course import NOTEBOOKS
 from .masters import HIDDEN, ROOT, expanded, hidden_modules, walk
 from .nbgrader_grading import ZIPS, question_of
@@ -202,10 +203,6 @@ def _hidden_setup(files):
             "_use_the_course_hidden_files()")
 
 
-def _points_text(points):
-    return f"{points:g} point{'' if points == 1 else 's'}"
-
-
 def grade_cells(question, tests, declared, hidden_files):
     """nbgrader autograder-test cells for one question's Otter test cells."""
     parsed = [parse_test_cell(place) for place in tests]
@@ -215,7 +212,7 @@ def grade_cells(question, tests, declared, hidden_files):
     for (config, name, body, call), value in zip(parsed, points):
         if config.get("hidden", False):
             hidden_count += 1
-            source = (f"# Hidden test ({_points_text(value)}): it runs when your notebook is "
+            source = (f"# Hidden test ({points_text(value)}): it runs when your notebook is "
                       f"graded.\n### BEGIN HIDDEN TESTS\n{_hidden_setup(hidden_files)}\n"
                       f"{body}\n{call}\n### END HIDDEN TESTS")
             grade_id = f"{question}-hidden{hidden_count}"

@@ -23,6 +23,8 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from helpers.answers import number_text
+
 from .gradebook import Kind, handed_in, write_atomically
 from .results import Status
 
@@ -124,13 +126,13 @@ def _scores_section(rows, submissions):
         scores = [v for (n, _), v in totals.items() if n == notebook]
         maximum = max(m for (n, _), m in maxima.items() if n == notebook)
         means = [(html.escape(q), f"{statistics.mean(scored[n, q]):.2f}" if scored[n, q] else "",
-                  f"{m:g}", len(scored[n, q]), pending[n, q] or "")
+                  number_text(m), len(scored[n, q]), pending[n, q] or "")
                  for (n, q), m in sorted(points.items()) if n == notebook]
         waiting = sum(count for (n, _), count in pending.items() if n == notebook)
         note = (f"<p class='pending' data-pending='{waiting}'>{waiting} written answer(s) still to "
                 f"grade by hand count 0 in these totals: pending.</p>" if waiting else "")
         parts.append(f"<h3>{html.escape(notebook)}</h3>{note}<div class='pair'>"
-                     f"{_chart(scores, maximum, f'totals out of {maximum:g}')}"
+                     f"{_chart(scores, maximum, f'totals out of {number_text(maximum)}')}"
                      f"{_table(('question', 'mean', 'out of', 'scored', 'pending'), means)}</div>")
     return "".join(parts)
 

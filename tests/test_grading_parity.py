@@ -36,6 +36,7 @@ import pytest
 from autograder import course, gradescope, isolation, nbgrader_course, nbgrader_grading
 from autograder.results import Status
 from autograder.grade import grade_batch
+from autograder.gradebook import MANUAL_STATUS
 from autograder.masters import check_module, questions, reference_sources
 from autograder.submissions import fill_notebook, write_submission
 from conftest import ROOT, gradescope_run, nbgrader
@@ -263,7 +264,7 @@ def test_the_course_nbgrader_notebooks_give_the_same_score_per_question(graded):
     make, scores = graded["make"], graded["nbgrader"]
     compared = 0
     for (student, notebook, question), (score, max_score, status) in make.items():
-        if (student, notebook) == TRUNCATED or status == "manual: grade by hand" \
+        if (student, notebook) == TRUNCATED or status == MANUAL_STATUS \
                 or (student, notebook, question) not in scores:
             continue  # differences by design, asserted below; submissions not handed in there
         assert tuple(scores[student, notebook, question][:2]) == (score, max_score), \
@@ -335,7 +336,7 @@ def test_written_answers_left_blank_score_zero_without_hand_grading_in_nbgrader(
     # Otter leaves every written answer to hand grading (0 until graded), while nbgrader
     # gives an answer cell the student never changed 0 at once and asks for hand grading
     # only of changed answers. A blank answer scores 0 in both.
-    manual = [(key, row) for key, row in graded["make"].items() if row[2] == "manual: grade by hand"
+    manual = [(key, row) for key, row in graded["make"].items() if row[2] == MANUAL_STATUS
               and key in graded["nbgrader"]]
     assert len(manual) >= len(course.NOTEBOOKS)
     for (student, notebook, question), (_, max_score, _) in manual:

@@ -71,7 +71,7 @@ def regrade(graded, regrade=False):
 
 def gradebook(out):
     with open(out / "gradebook.csv", newline="") as handle:
-        return {(r["student"], r["notebook"], r["question"]): (r["score"], r["status"])
+        return {(r["student"], r["notebook"], r["question"]): (r["score"], r["kind"])
                 for r in csv.DictReader(handle)}
 
 
@@ -131,9 +131,9 @@ def test_hand_scores_fill_the_written_rows_and_comments_reach_the_feedback(grade
         problems = regrade(graded).problems
         book = gradebook(out)
         assert problems == []
-        assert book["ann", "01_model_update", "model_limits"] == ("2", "graded by hand")
-        assert book["ben", "01_model_update", "model_limits"] == ("0.5", "graded by hand")
-        assert book["cy", "01_model_update", "model_limits"] == ("0", "manual: grade by hand")
+        assert book["ann", "01_model_update", "model_limits"] == ("2", Kind.GRADED_BY_HAND.value)
+        assert book["ben", "01_model_update", "model_limits"] == ("0.5", Kind.GRADED_BY_HAND.value)
+        assert book["cy", "01_model_update", "model_limits"] == ("0", Kind.AWAITING_HAND.value)
         feedback = (out / "feedback" / "ann" / "01_model_update.md").read_text()
         assert "## model_limits: 2 / 2, graded by hand\n\nClear, with the right fix." in feedback
         # regrading the autograded part keeps them

@@ -22,6 +22,7 @@ import pytest
 
 from autograder import hand_grading, isolation, review
 from autograder.grade import grade_batch
+from autograder.hand_grading import GRADED_BY_HAND
 from autograder.report import report_html
 from autograder.results import Outcome, Status
 from autograder.submissions import fill_notebook, reference_sources
@@ -139,8 +140,8 @@ def test_a_ta_enters_scores_and_comments_saves_them_and_the_next_run_uses_them(
     grade_batch(folder, out, isolation.choose(), progress=False)
     with open(out / "gradebook.csv", newline="") as handle:
         rows = {(r["student"], r["question"]): (r["score"], r["status"]) for r in csv.DictReader(handle)}
-    assert rows["ann", "model_limits"] == ("2", "graded by hand")
-    assert rows["ben", "model_limits"] == ("1", "graded by hand")
+    assert rows["ann", "model_limits"] == ("2", GRADED_BY_HAND)
+    assert rows["ben", "model_limits"] == ("1", GRADED_BY_HAND)
     feedback = (out / "feedback" / "ben" / "01_model_update.md").read_text()
     assert "## model_limits: 1 / 2, graded by hand\n\nSay what to store: counts of each outcome." in feedback
     page.reload()   # the page now shows the saved scores

@@ -134,7 +134,7 @@ class _BonusWorld:
         return table, model, elapsed
 
     def changed(self, table):
-        return changed_pairs(np_array(self.value_list, dtype=float), np_array(table, dtype=float))
+        return changed_pairs(self._value, np_array(table, dtype=float))
 
     def bootstrap(self, s, a):
         next_state = self.model_list[s][a][1]

@@ -296,8 +296,8 @@ class _World(PlanningWorld):
         return super().table(returned, arguments, k).tolist()
 
     def changed(self, table, before=None):
-        before = self.value_list if before is None else before
-        return changed_pairs(np_array(before, dtype=float), np_array(table, dtype=float))
+        before = self.value if before is None else np_array(before, dtype=float)
+        return changed_pairs(before, np_array(table, dtype=float))
 
     def bootstrap(self, s, a, value=None):
         """gamma-free bootstrap term of pair (s, a): max of the next state's row, 0 if terminal."""
