@@ -63,8 +63,13 @@ BONUS_NOTEBOOKS = tuple(notebook.name for notebook in NOTEBOOK_LIST if notebook.
 
 
 def function(name):
-    """The Function called `name`."""
-    return next(f for f in FUNCTIONS if f.name == name)
+    """The Function called `name`; LookupError naming the course's functions if there is
+    none."""
+    for found in FUNCTIONS:
+        if found.name == name:
+            return found
+    raise LookupError(f"no graded function {name!r} in the course: it has "
+                      f"{', '.join(f.name for f in FUNCTIONS)}")
 
 
 def graded_in(notebook):

@@ -76,12 +76,14 @@ def grade_folder(folder, out, isolation):
     from autograder.grade import grade_batch
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        return grade_batch(folder, out, isolation, regrade=True, progress=False)[1]
+        return grade_batch(folder, out, isolation, regrade=True, progress=False).rows
 
 
 def _not_graded(rows):
     """The gradebook rows that were neither graded nor left for grading by hand."""
-    return [r for r in rows if not str(r.status).startswith(("graded", "manual"))]
+    from autograder.gradebook import Kind
+
+    return [r for r in rows if r.kind is Kind.NOT_GRADED]
 
 
 def bench_grading(report, settings):

@@ -13,7 +13,7 @@ an action sequence and `ucb_score(total_return, visits, parent_visits, c)` ranks
 in the tree. This module holds neither of them.
 
 Exploration: the value table starts at ones (the largest reward), so a state with an
-untried action is worth 1; planners that bootstrap from `max_a Q(s, a)` are therefore drawn
+untried action is worth at least 1; planners that bootstrap from `max_a Q(s, a)` are therefore drawn
 to untried actions (optimism), and every agent also acts at random with probability
 epsilon, as in the tutorial.
 """
@@ -25,6 +25,7 @@ import numpy as np
 from .experiments import default_params
 from .learning import learn_environment, q_learning
 from .plotting import plot_runs_with_spread
+from .validation import check_max_steps
 from .worlds import QuentinsWorld
 
 
@@ -152,7 +153,8 @@ class MonteCarloTreeSearch:
         return best_action
 
 
-def run_decision_time_agent(env, model_updater, planner, params, max_steps, n_episodes):
+def run_decision_time_agent(env, model_updater, planner, params, max_steps, n_episodes,
+                            initial_value=1.0):
     """Let `planner` act in `env` for `n_episodes` episodes while the model is learned.
 
     A planner is called as `planner(model, state_values, state, gamma)` with
@@ -165,10 +167,14 @@ def run_decision_time_agent(env, model_updater, planner, params, max_steps, n_ep
     the Q-learning update of the value table (no background planning) and
     `model = model_updater(model, state, action, reward, next_state)`.
 
+    The value table starts at `initial_value` (1: optimistic; 0: a state whose actions
+    were never tried is worth nothing).
+
     Returns `(value, model, episode_steps, seconds_per_step)`; an episode's steps include
-    the final step taken in the goal.
+    the final step taken in the goal. ValueError unless `max_steps` is at least 1.
     """
-    value = np.ones((env.n_states, env.n_actions))
+    check_max_steps(max_steps)
+    value = np.full((env.n_states, env.n_actions), float(initial_value))
     model = np.full((env.n_states, env.n_actions, 2), np.nan)
     episode_steps = np.zeros(n_episodes)
     epsilon, gamma = params["epsilon"], params["gamma"]
@@ -246,7 +252,8 @@ def plot_steps_comparison(steps, first_episode=0, optimal_steps=20, ax=None):
         runs = np.asarray(runs)[:, first_episode:]
         plot_runs_with_spread(runs, name, x=np.arange(first_episode, first_episode + runs.shape[1]),
                               ax=ax)
-    ax.axhline(optimal_steps, linestyle=":", color="0.2", label=f"shortest path ({optimal_steps} steps)")
+    ax.axhline(optimal_steps, linestyle=":", color="0.2",
+               label=f"shortest safe path ({optimal_steps} steps)")
     ax.set_yscale("log")
     ax.set(xlabel="Episode", ylabel="Steps per episode (log scale)",
            title="Real steps per episode")

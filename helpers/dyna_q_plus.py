@@ -155,11 +155,31 @@ def describe_discovery(waits, what):
 
 def describe_head_to_head(waits):
     """One line: in how many runs (seeds) each method of `waits`, shape (2, n_seeds), did
-    it sooner than the other; a run that never did it counts as last."""
+    it sooner than the other (a run that never did it counts as last), in how many both
+    did it in the same episode, and in how many neither did it."""
     dyna_q, plus = np.where(np.isnan(np.asarray(waits, dtype=float)), np.inf, waits)
     plus_sooner, dyna_q_sooner = int(np.sum(plus < dyna_q)), int(np.sum(dyna_q < plus))
+    neither = int(np.sum(np.isinf(plus) & np.isinf(dyna_q)))
+    tie = len(plus) - plus_sooner - dyna_q_sooner - neither
     return (f"run by run: Dyna-Q+ sooner in {plus_sooner}, Dyna-Q sooner in {dyna_q_sooner}, "
-            f"a tie in {len(plus) - plus_sooner - dyna_q_sooner} of {len(plus)} runs")
+            f"both in the same episode in {tie}, neither in {neither} of {len(plus)} runs")
+
+
+def describe_phases(steps, rewards, change_episode):
+    """Per method, before and after the change: the median over the seeds and episodes of
+    the steps per episode, and the median over the seeds of the reward summed over those
+    episodes (`steps` and `rewards` of shape (2, n_seeds, n_episodes)). One string."""
+    n_episodes = np.shape(steps)[-1]
+    lines = []
+    for phase, part in (("before the change", slice(0, change_episode)),
+                        ("after the change", slice(change_episode, n_episodes))):
+        lines.append(f"{phase} (episodes {part.start}-{part.stop - 1}), medians over the seeds:")
+        for method, method_steps, method_rewards in zip(METHODS, steps, rewards):
+            per_episode = np.median(method_steps[:, part])
+            total = np.median(method_rewards[:, part].sum(axis=-1))
+            lines.append(f"  {method:>8}: {per_episode:.0f} steps per episode, reward {total:.1f} "
+                         f"summed over the {part.stop - part.start} episodes")
+    return "\n".join(lines)
 
 
 def _episodes(n):

@@ -141,7 +141,8 @@ def plot_steps_per_episode(steps, labels, title="Steps per episode", legend_titl
     if shortcut_episode is not None:
         ax.axvline(shortcut_episode, linestyle="--", color="0.4", label="shortcut opens")
     if optimal_steps is not None:
-        ax.axhline(optimal_steps, linestyle=":", color="0.2", label=f"shortest path ({optimal_steps} steps)")
+        ax.axhline(optimal_steps, linestyle=":", color="0.2",
+                   label=f"shortest safe path ({optimal_steps} steps)")
     ax.set(xlabel="Episode", ylabel="Steps per episode", title=title,
            xlim=(first_episode, steps.shape[1] - 1), ylim=(0, 160))
     ax.legend(loc="upper right", title=legend_title)

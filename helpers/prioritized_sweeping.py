@@ -295,9 +295,9 @@ def episode_lengths(transitions):
 def describe_goal_steps(planner, n_steps=2, n_updates=10):
     """What a PrioritizedSweeping planner did from the real step in which the agent
     first entered the goal (its first positive reward): for that step and the next
-    `n_steps - 1`, the transition and the first `n_updates` planning updates in the order
-    they were made, each as the pair, its priority when it left the queue and its value
-    after the update. One string."""
+    `n_steps - 1`, the transition, the number of pairs the model then holds, and the
+    first `n_updates` planning updates in the order they were made, each as the pair, its
+    priority when it left the queue and its value after the update. One string."""
     rewarded = [i for i, (_, _, reward, _) in enumerate(planner.transitions) if reward > 0]
     if not rewarded:
         return "the agent never reached the goal"
@@ -306,8 +306,9 @@ def describe_goal_steps(planner, n_steps=2, n_updates=10):
         state, action, reward, next_state = planner.transitions[step]
         where = "the episode ends" if next_state is None else f"{next_state}"
         gained = f"{reward:+g}" if reward else "0"
+        known = len({(s, a) for s, a, *_ in planner.transitions[:step + 1]})
         lines.append(f"real step {step + 1}: {ACTION_NAMES[action]} from {state} -> {where}, "
-                     f"reward {gained}")
+                     f"reward {gained}; the model now holds {known} pairs")
         sweep = planner.sweeps[step]
         updates = [f"({s}, {ACTION_NAMES[a]}) {p:.2f} -> {v:.2f}" for s, a, p, v in sweep[:n_updates]]
         if len(sweep) > n_updates:

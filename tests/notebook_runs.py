@@ -6,6 +6,7 @@ the claims test (what the prose says about results is what the code computes), s
 notebook's experiments run once per test session.
 """
 
+import pathlib
 import pickle
 
 import nbformat
@@ -48,11 +49,12 @@ with open(_path, "wb") as _file:
 '''
 
 
-def run_filled_notebook(name, folder):
-    """Run student notebook `name` in `folder` (a copy of notebooks/) with the reference
-    answers pasted in. Returns `(notebook with its outputs, {variable: value})`."""
-    notebook = fill_notebook(name, reference_sources(), folder)
-    saved = folder / f".{name}.variables.pickle"
+def run_filled_notebook(name, folder, sources=None, label="reference"):
+    """Run student notebook `name` in `folder` (a copy of notebooks/) with answers pasted
+    in: `sources` ({function: source}) over the reference answers. Returns `(notebook
+    with its outputs, {variable: value})`."""
+    notebook = fill_notebook(name, {**reference_sources(), **(sources or {})}, folder)
+    saved = folder / f".{name}.{label}.variables.pickle"
     cell = nbformat.v4.new_code_cell(f"_path = {str(saved)!r}\n{SAVE_VARIABLES}")
     notebook.cells.append(cell)
     NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
@@ -62,3 +64,35 @@ def run_filled_notebook(name, folder):
         raise RuntimeError(f"{name}: saving the variables failed: {cell.outputs}")
     with open(saved, "rb") as file:
         return notebook, pickle.load(file)
+
+
+# Cells that check, start Otter or show widgets: left out of an in-process run
+SKIPPED_IN_PROCESS = ("grader.check", "otter.Notebook", "helpers.widgets")
+
+
+def run_experiments_in_process(name, sources, changes=()):
+    """The variables of student notebook `name` with `sources` ({function: source}) pasted
+    over the reference answers, its code cells run in this process: only those that
+    compute (no checks, no widgets, no kernel), and its variables kept as
+    `run_filled_notebook` keeps them. `changes` are `(old, new)` replacements made in the
+    cells' code (a smaller experiment, say)."""
+    import tempfile
+
+    import matplotlib.pyplot as plt
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    notebook = fill_notebook(name, {**reference_sources(), **sources})
+    namespace = {"__name__": "__main__"}
+    with tempfile.TemporaryDirectory() as folder:
+        saved = pathlib.Path(folder) / "variables.pickle"
+        save = nbformat.v4.new_code_cell(f"_path = {str(saved)!r}\n{SAVE_VARIABLES}")
+        for cell in notebook.cells + [save]:
+            if cell.cell_type != "code" or any(word in cell.source for word in SKIPPED_IN_PROCESS):
+                continue
+            code = cell.source
+            for old, new in changes:
+                code = code.replace(old, new)
+            exec(TransformerManager().transform_cell(code), namespace)
+            plt.close("all")
+        with open(saved, "rb") as file:
+            return pickle.load(file)

@@ -147,9 +147,10 @@ def _median_with_never_last(runs):
 
 
 def test_head_to_head_counts_runs_and_ranks_never_last():
-    waits = np.array([[3, np.nan, 5, np.nan], [1, 4, 5, np.nan]])
+    waits = np.array([[3, np.nan, 5, np.nan, 2], [1, 4, 5, np.nan, np.nan]])
     assert describe_head_to_head(waits) == (
-        "run by run: Dyna-Q+ sooner in 2, Dyna-Q sooner in 0, a tie in 2 of 4 runs")
+        "run by run: Dyna-Q+ sooner in 2, Dyna-Q sooner in 1, both in the same episode in 1, "
+        "neither in 1 of 5 runs")
 
 
 def test_dyna_q_plus_finds_the_unannounced_shortcut_before_dyna_q(notebook_run):

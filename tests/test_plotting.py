@@ -74,7 +74,7 @@ def test_steps_comparison_renders_with_shortcut_marker(run, save_png):
     plotting.plot_steps_per_episode(steps, ["Q-learning", "Dyna-Q"], shortcut_episode=50,
                                     optimal_steps=10, ax=ax)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["Q-learning", "Dyna-Q", "shortcut opens", "shortest path (10 steps)"]
+    assert labels == ["Q-learning", "Dyna-Q", "shortcut opens", "shortest safe path (10 steps)"]
     save_png(fig, "plot_steps_per_episode")
 
 

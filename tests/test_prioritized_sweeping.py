@@ -121,10 +121,11 @@ def test_goal_steps_are_described_from_the_first_reward():
     planner.transitions = [(54, 0, 0, 55), (89, UP, 1, 99), (99, RIGHT, 0, None)]
     planner.sweeps = [[], [(89, UP, 0.4, 1.6), (79, UP, 0.48, 1.04)], [(99, RIGHT, 0.5, 0.25)]]
     lines = describe_goal_steps(planner, n_updates=1).splitlines()
-    assert lines == ["real step 2: up from 89 -> 99, reward +1",
+    assert lines == ["real step 2: up from 89 -> 99, reward +1; the model now holds 2 pairs",
                      "  planning updates (pair, priority -> its new value):",
                      "    (89, up) 0.40 -> 1.60, ... (2 in all)",
-                     "real step 3: right from 99 -> the episode ends, reward 0",
+                     "real step 3: right from 99 -> the episode ends, reward 0; "
+                     "the model now holds 3 pairs",
                      "  planning updates (pair, priority -> its new value):",
                      "    (99, right) 0.50 -> 0.25"]
     many = [(state, RIGHT, 0.5, 0.25) for state in range(10, 22)]

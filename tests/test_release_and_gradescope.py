@@ -29,8 +29,8 @@ def release(tmp_path_factory):
 
 def test_release_holds_notebooks_public_tests_and_helpers_only(release):
     top = sorted(p.name for p in release.iterdir())
-    assert top == [".release-manifest", "LICENSE", "README.md", "helpers", "notebooks",
-                   "pyproject.toml"]
+    assert top == [".release-manifest", "COURSE.md", "LICENSE", "README.md", "helpers",
+                   "notebooks", "pyproject.toml"]
     assert sorted(p.name for p in (release / "notebooks").glob("*.ipynb")) == [
         f"{name}.ipynb" for name in NOTEBOOKS]
     assert list((release / "notebooks" / "tests").glob("*.py"))
