@@ -1,6 +1,7 @@
-"""The same submission gets the same score per function in the three grading paths:
-`make grade`, the Gradescope entry point and `nbgrader autograde`, measured on every
-notebook's whole corpus of correct and buggy answers.
+"""The same submission gets the same score per function in the four grading paths:
+`make grade`, the Gradescope entry point, `nbgrader autograde` and the sandbox-account
+tier in Gradescope's container, measured on every notebook's whole corpus of correct
+and buggy answers.
 
 The batch packs the corpus: submission i of notebook N carries the i-th corpus answer of
 each function N grades (a shorter corpus starts again from its first answer), and the
@@ -19,6 +20,11 @@ largest corpus.
   (`autograder.nbgrader_grading`), so the whole corpus is scored on the hub's way from
   the outcomes of `make grade`: each test cell of the nbgrader notebook gets the output
   the preprocessor would give it, and nbgrader's own rule scores it.
+- The sandbox-account tier, in the simulated Gradescope container
+  (tests/gradescope_container.py: bubblewrap refused as Docker refuses it):
+  tests/packed_grading.py grades the whole corpus there with the zips' own test files,
+  one student process per notebook holding every submission's answers under names of
+  their own, so one process start serves them all.
 
 Differences by design, asserted where they show: a written answer (Otter leaves it to
 hand grading, nbgrader scores an unchanged answer 0 at once and Gradescope leaves it to
@@ -27,6 +33,10 @@ student never handed in.
 """
 
 import csv
+import json
+import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -40,6 +50,7 @@ from autograder.gradebook import MANUAL_STATUS
 from autograder.masters import check_module, questions, reference_sources
 from autograder.submissions import fill_notebook, write_submission
 from conftest import ROOT, gradescope_run, nbgrader
+from test_gradescope_container import CONTAINER
 
 CORPUS = ROOT / "tests" / "corpus"
 ZIPS = ROOT / "autograder" / "zips"
@@ -207,6 +218,24 @@ def grade_with_nbgrader(root):
     return real_course(root / "course", [*SPECIAL, *samples])
 
 
+def grade_in_gradescopes_container(folder):
+    """Every corpus answer graded by tests/packed_grading.py in the simulated Gradescope
+    container: ({(student, notebook, function): score}, the isolation it used)."""
+    plan = {}
+    for (student, notebook), answers in BATCH.items():
+        plan.setdefault(notebook, []).append([student, {f: str(p) for f, (_, p) in answers.items()}])
+    folder.mkdir()
+    (folder / "plan.json").write_text(json.dumps(plan))
+    done = subprocess.run([sys.executable, str(CONTAINER), str(folder), "--", sys.executable,
+                           str(ROOT / "tests" / "packed_grading.py"), str(folder / "plan.json"),
+                           str(folder / "scores.json")], capture_output=True, text=True,
+                          timeout=1800, env={"PATH": os.environ["PATH"], "HOME": "/root"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    graded = json.loads((folder / "scores.json").read_text())
+    return ({(student, notebook, function): score
+             for student, notebook, function, score in graded["scores"]}, graded["isolation"])
+
+
 def per_question(results):
     """Gradescope's results.json -> {question: score}."""
     scores = {}
@@ -225,6 +254,9 @@ def graded(tmp_path_factory):
     started = time.monotonic()
     assignments, nbgrader_scores, autograded, csv_rows = grade_with_nbgrader(root)
     print(f"nbgrader: {time.monotonic() - started:.0f} s")
+    started = time.monotonic()
+    container, container_isolation = grade_in_gradescopes_container(root / "container")
+    print(f"sandbox account in Gradescope's container: {time.monotonic() - started:.0f} s")
     samples = [copies_of(notebook)[0] for notebook in course.NOTEBOOKS]
     with ThreadPoolExecutor(2) as pool:
         entry_point = dict(zip(samples + [TRUNCATED], pool.map(
@@ -234,7 +266,8 @@ def graded(tmp_path_factory):
             samples + [TRUNCATED])))
     return dict(root=root, outcomes=outcomes, make=make, nbgrader=nbgrader_scores,
                 hub=corpus_on_the_hub(outcomes), autograded=autograded, csv_rows=csv_rows,
-                course=root / "course", assignments=assignments, entry_point=entry_point)
+                course=root / "course", assignments=assignments, entry_point=entry_point,
+                container=container, container_isolation=container_isolation)
 
 
 # --- the batch -----------------------------------------------------------------------------
@@ -297,6 +330,19 @@ def test_the_zips_own_entry_point_agrees_with_make_grade_on_every_notebook(grade
         for test in results["tests"]:
             assert test["visibility"] == ("visible" if "public" in test["name"] else "after_published")
         assert "\nisolation: bubblewrap" in results["output"]
+
+
+def test_the_sandbox_account_tier_gives_every_corpus_answer_the_same_score(graded):
+    """Gradescope's container refuses bubblewrap as Docker does: there the grader runs
+    each submission as a sandbox account, and every corpus answer scores as in make grade."""
+    assert graded["container_isolation"].startswith("isolation: sandbox account (bubblewrap "
+                                                    "cannot run: ")
+    make = graded["make"]
+    for (student, notebook), answers in BATCH.items():
+        for function in answers:
+            assert graded["container"][student, notebook, function] == \
+                make[student, notebook, function][0], (student, notebook, function, answers[function])
+    assert len(graded["container"]) == sum(len(answers) for answers in BATCH.values())
 
 
 # --- every correct answer gets full marks, every bug costs its checks --------------------
