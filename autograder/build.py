@@ -26,7 +26,7 @@ from .submissions import write_examples
 
 # The grader that runs inside the zip on Gradescope: the same code as `make grade`.
 GRADER_MODULES = ("grade_one.py", "results.py", "sandbox.py", "sandbox_worker.py", "wire.py",
-                  "isolation.py", "gradescope.py")
+                  "isolation.py", "sandbox_account.py", "confine.py", "gradescope.py")
 RUNNER = '''"""Runs this course's sandboxed grader (files/autograder/gradescope.py)."""
 import os
 import sys
@@ -38,8 +38,16 @@ if __name__ == "__main__":
     main(*sys.argv[1:])
 '''
 # Appended to Otter's setup.sh: the grader isolates each submission with bubblewrap where
-# the container allows user namespaces (autograder/gradescope.py says which it got).
-SETUP_BUBBLEWRAP = "\n# isolation of the student's process (autograder/isolation.py)\napt-get install -y bubblewrap\n"
+# the container allows user namespaces, else as an unprivileged account, which must be
+# able to read the conda environment in root's home (autograder/gradescope.py says which).
+SETUP_BUBBLEWRAP = """
+# isolation of the student's process (autograder/isolation.py)
+apt-get install -y bubblewrap
+# where bubblewrap cannot run, student code runs as an unprivileged account
+# (autograder/sandbox_account.py): it reads the runtime, never the grader's files
+chmod o+x "$HOME"
+chmod -R o+rX "$HOME/miniforge3"
+"""
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _EXECUTABLE = {"run_autograder", "setup.sh"}
 

@@ -4,7 +4,9 @@ each, and the hidden check module that grades each function.
 Everything else (build, grading, release, nbgrader, benchmarks, tests) reads the course
 from here and from the masters in solutions/ (see `autograder.masters`). A new notebook
 needs its master and its lines below; a new graded function also needs its checks in
-`autograder/hidden/<module>.py` under `CHECKS[<function>]`.
+`autograder/hidden/<module>.py` under `CHECKS[<function>]` (built on `check_kit`, the
+toolkit, and where they fit on `shared_checks`, the model-update and planning checks the
+planners share; a zip ships the hidden modules its check modules import).
 """
 
 from dataclasses import dataclass
@@ -63,8 +65,13 @@ BONUS_NOTEBOOKS = tuple(notebook.name for notebook in NOTEBOOK_LIST if notebook.
 
 
 def function(name):
-    """The Function called `name`."""
-    return next(f for f in FUNCTIONS if f.name == name)
+    """The Function called `name`; LookupError naming the course's functions if there is
+    none."""
+    for found in FUNCTIONS:
+        if found.name == name:
+            return found
+    raise LookupError(f"no graded function {name!r} in the course: it has "
+                      f"{', '.join(f.name for f in FUNCTIONS)}")
 
 
 def graded_in(notebook):

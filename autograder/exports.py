@@ -1,12 +1,14 @@
 """Files for other tools: `OUT/grades_wide.csv`, one row per student (every student of the
-roster, and everyone who handed something in) with a column per notebook total and the
-course total, in the columns a Canvas gradebook import reads (Moodle's import maps any
-column, see the README).
+roster; without a roster, everyone who handed something in; never a test student) with
+a column per notebook total, the course total and the notebooks handed in late. For a
+file an LMS imports as is, see `autograder.lms`.
 """
 
 import csv
 import io
 from collections import defaultdict
+
+from helpers.answers import number_text
 
 from .course import NOTEBOOKS
 from .gradebook import write_atomically
@@ -16,26 +18,25 @@ from .gradebook import write_atomically
 IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
 
-def _number(value):
-    return f"{value:g}"
-
-
 def wide_csv(rows, students):
-    """The wide table as CSV text: the identity columns (name, id, email from `students`,
-    intake.Student by id), one column per course notebook (its total, empty when nothing
-    was due), `Total`."""
-    totals = defaultdict(dict)
+    """The wide table as CSV text: the identity columns (name, id, SIS id, login or email
+    and section of `students`, roster.Student by id), one column per course notebook (its
+    total, empty when nothing was due), `Total`, `Late` (the notebooks handed in late)."""
+    totals, late = defaultdict(dict), defaultdict(set)
     for row in rows:
-        if row.question and row.notebook in NOTEBOOKS:
+        if row.late:
+            late[row.student].add(row.notebook)
+        if row.question:
             totals[row.student][row.notebook] = totals[row.student].get(row.notebook, 0.0) + row.score
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*IDENTITY, *NOTEBOOKS, "Total"])
-    for student in sorted(set(totals) | set(students)):
-        scores, who = totals[student], students.get(student)
-        writer.writerow([(who and who.name) or student, student, "", who.email if who else "", "",
-                         *(_number(scores[n]) if n in scores else "" for n in NOTEBOOKS),
-                         _number(sum(scores.values()))])
+    writer.writerow([*IDENTITY, *NOTEBOOKS, "Total", "Late"])
+    for student in sorted(students):
+        scores, who = totals[student], students[student]
+        writer.writerow([who.name or student, student, who.sis_id, who.login or who.email,
+                         who.section,
+                         *(number_text(scores[n]) if n in scores else "" for n in NOTEBOOKS),
+                         number_text(sum(scores.values())), " ".join(sorted(late[student]))])
     return buffer.getvalue()
 
 

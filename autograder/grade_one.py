@@ -11,6 +11,7 @@ several threads at once. As a command it writes the outcome as JSON:
 """
 
 import argparse
+import functools
 import importlib
 import json
 import os
@@ -23,11 +24,13 @@ import zipfile
 import nbformat
 
 from . import isolation as isolation_module
+from . import wire
 from .results import CheckResult, Outcome, QuestionResult, Status, not_graded, readable
 from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
 
 CELL_SECONDS = 60  # at most, and a third of the notebook's time so the rest can still run
 CALL_SECONDS = 10
+SUBMISSION_SECONDS = 300  # a whole notebook's time, unless the grader is told otherwise
 _CHECKS_LOCK = threading.Lock()
 WRONG_RELEASE_DETAIL = (
     "wrong release: this notebook is from the nbgrader (JupyterHub) release; this course "
@@ -56,14 +59,42 @@ def submission_problem(path, assignment):
     return None
 
 
-def load_autograder(folder):
-    """The assignment name and the loaded Otter test files of an unpacked autograder zip."""
+def undefined_name(error):
+    """The name a NameError in `error`'s chain (what it was raised from or during) says is
+    not defined, else "": the grader's MissingName and the student's own code both raise
+    a NameError that carries the name."""
+    while error is not None:
+        if isinstance(error, NameError) and error.name:
+            return error.name
+        error = error.__cause__ or error.__context__
+    return ""
+
+
+@functools.cache
+def _test_file_class():
+    """Otter's ExceptionTestFile, keeping the undefined name of each failed case (in
+    order) from the exception itself, next to the message Otter writes of it."""
     from otter.test_files import ExceptionTestFile
 
+    class NamingTestFile(ExceptionTestFile):
+        def run(self, global_environment):
+            self.undefined = []
+            super().run(global_environment)
+
+        def _generate_error_message(self, excp, context=0):
+            self.undefined.append(undefined_name(excp))
+            return super()._generate_error_message(excp, context)
+
+    return NamingTestFile
+
+
+def load_autograder(folder):
+    """The assignment name and the loaded Otter test files of an unpacked autograder zip."""
     folder = pathlib.Path(folder)
     config = json.loads((folder / "otter_config.json").read_text())
     _load_hidden_checks(folder / "files")
-    tests = [ExceptionTestFile.from_file(str(path)) for path in sorted((folder / "tests").glob("*.py"))]
+    tests = [_test_file_class().from_file(str(path))
+             for path in sorted((folder / "tests").glob("*.py"))]
     return config["assignment_name"], tests
 
 
@@ -98,17 +129,21 @@ def plain_description(test):
 
 
 def summarise(test_files):
-    """Per-question results of Otter test files that have run."""
-    return {
-        test_file.name: QuestionResult(
-            float(test_file.score), float(test_file.possible),
-            [CheckResult(test.__name__, bool(case.passed), bool(case.test_case.hidden),
-                         float(case.test_case.points or 0), failure_text(case.message),
-                         plain_description(test))
-             for case in test_file.test_case_results
-             for test in [case.test_case.body.test_func]])
-        for test_file in test_files
-    }
+    """Per-question results of Otter test files (as load_autograder gives them) that have run."""
+    return {test_file.name: QuestionResult(float(test_file.score), float(test_file.possible),
+                                           _checks(test_file))
+            for test_file in test_files}
+
+
+def _checks(test_file):
+    """The CheckResults of a test file that has run, each failed one with the name it
+    found undefined."""
+    undefined = iter(test_file.undefined)
+    return [CheckResult(test.__name__, bool(case.passed), bool(case.test_case.hidden),
+                        float(case.test_case.points or 0), failure_text(case.message),
+                        plain_description(test), "" if case.passed else next(undefined))
+            for case in test_file.test_case_results
+            for test in [case.test_case.body.test_func]]
 
 
 def grade(zip_path, submission, timeout, isolation):
@@ -139,7 +174,7 @@ def grade_unpacked(autograder_dir, submission, timeout, isolation):
                 for test_file in test_files:
                     test_file.run(namespace)
                 detail = student.dead or ""
-                if "TimeLimit" in errors:
+                if wire.TIME_LIMIT in errors:
                     detail = f"a cell ran longer than {cell_seconds} s and was stopped"
                 outcome = Outcome(Status.GRADED, detail, summarise(test_files), errors)
         outcome.output = student.output.decode(errors="replace")  # all of it: the process is gone
@@ -151,7 +186,7 @@ def main(argv=None):
     parser.add_argument("zip")
     parser.add_argument("submission")
     parser.add_argument("result")
-    parser.add_argument("--timeout", type=int, default=300)
+    parser.add_argument("--timeout", type=int, default=SUBMISSION_SECONDS)
     parser.add_argument("--unsafe", action="store_true",
                         help="grade without isolation: student code runs with your rights")
     args = parser.parse_args(argv)

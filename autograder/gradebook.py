@@ -4,7 +4,7 @@ Only formatting and files live here; `autograder.grade` decides what to grade.
 """
 
 import csv
-import functools
+import enum
 import io
 import os
 import pathlib
@@ -12,11 +12,35 @@ import secrets
 from collections import namedtuple
 from statistics import mean
 
-from .course import NOTEBOOKS
-from .masters import questions
-from .results import Status, not_defined, undefined_name
+from helpers.answers import number_text
 
-Row = namedtuple("Row", "student notebook question score max_score status")
+from .masters import questions
+from .results import Status, not_defined
+
+
+
+class Kind(enum.Enum):
+    """What a gradebook row's score is; hand grading and the report select rows by it."""
+    AUTOGRADED = "autograded"          # the question's tests ran
+    NOT_GRADED = "not graded"          # 0: the notebook, or the question's tests, did not run
+    AWAITING_HAND = "awaiting hand"    # a written answer waiting for its hand score
+    GRADED_BY_HAND = "graded by hand"  # a written answer with its hand score
+    NEEDS_REGRADING = "needs regrading by hand"  # its hand score was for an earlier answer
+
+    @property
+    def written(self):
+        """Whether the row is a written answer, graded by hand."""
+        return self in (Kind.AWAITING_HAND, Kind.GRADED_BY_HAND, Kind.NEEDS_REGRADING)
+
+    @property
+    def pending(self):
+        """Whether the row is a written answer that still needs a (new) hand score."""
+        return self in (Kind.AWAITING_HAND, Kind.NEEDS_REGRADING)
+
+
+# `status` is for people to read; `kind` is what code selects rows by
+Row = namedtuple("Row", "student notebook question score max_score status kind late",
+                 defaults=("",))
 COLUMNS = Row._fields
 MANUAL_STATUS = "manual: grade by hand"
 
@@ -49,16 +73,16 @@ def rows_for(student, notebook, notebook_questions, outcome):
     status = outcome.status_text()
     rows = []
     for question, max_points, manual in notebook_questions:
-        if manual:
-            rows.append(Row(student, notebook, question, 0, max_points,
-                            MANUAL_STATUS if outcome.graded else status))
-        elif question in outcome.questions:
+        if manual and outcome.graded:
+            rows.append(Row(student, notebook, question, 0, max_points, MANUAL_STATUS,
+                            Kind.AWAITING_HAND))
+        elif not manual and question in outcome.questions:
             rows.append(Row(student, notebook, question, outcome.questions[question].score,
-                            max_points, status))
+                            max_points, status, Kind.AUTOGRADED))
         else:
             rows.append(Row(student, notebook, question, 0, max_points,
-                            status if not outcome.questions
-                            else "not graded: the question's tests did not run"))
+                            status if manual or not outcome.questions
+                            else "not graded: the question's tests did not run", Kind.NOT_GRADED))
     return rows
 
 
@@ -74,20 +98,22 @@ def write_csv(path, rows):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row.student, row.notebook, row.question, _number(row.score),
-                         _number(row.max_score), row.status])
+        writer.writerow([row.student, row.notebook, row.question, number_text(row.score),
+                         number_text(row.max_score), row.status, row.kind.value, row.late])
     write_atomically(path, buffer.getvalue())
 
 
 def read_csv(path):
-    """The rows of a gradebook written by `write_csv`."""
+    """The rows of a gradebook written by `write_csv`; ValueError for another file (one
+    written by an older version, without the `kind` column, for instance)."""
     with open(path, newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != COLUMNS:
+            raise ValueError(f"{path} is not a gradebook of this version: its columns are not "
+                             f"{','.join(COLUMNS)} (grade again to write it)")
         return [Row(r["student"], r["notebook"], r["question"], float(r["score"]),
-                    float(r["max_score"]), r["status"]) for r in csv.DictReader(handle)]
-
-
-def _number(value):
-    return int(value) if float(value).is_integer() else round(float(value), 3)
+                    float(r["max_score"]), r["status"], Kind(r["kind"]), r["late"])
+                for r in reader]
 
 
 def feedback_text(student, notebook, outcome, notebook_questions, hand=None):
@@ -97,18 +123,18 @@ def feedback_text(student, notebook, outcome, notebook_questions, hand=None):
     for question, max_points, manual in notebook_questions:
         if manual and question in (hand or {}):
             given = hand[question]
-            lines += [f"## {question}: {_number(given.score)} / {_number(max_points)}, graded by hand",
+            lines += [f"## {question}: {number_text(given.score)} / {number_text(max_points)}, graded by hand",
                       "", given.comment or "No comment.", ""]
             continue
         if manual:
-            lines += [f"## {question}: graded by hand (out of {_number(max_points)}), not yet "
+            lines += [f"## {question}: graded by hand (out of {number_text(max_points)}), not yet "
                       "graded", ""]
             continue
         result = outcome.questions.get(question)
         if result is None:
-            lines += [f"## {question}: 0 / {_number(max_points)}", "", "Not graded (see status).", ""]
+            lines += [f"## {question}: 0 / {number_text(max_points)}", "", "Not graded (see status).", ""]
             continue
-        lines += [f"## {question}: {_number(result.score)} / {_number(max_points)}", "",
+        lines += [f"## {question}: {number_text(result.score)} / {number_text(max_points)}", "",
                   *_checks_text(result.checks), ""]
     return "\n".join(lines)
 
@@ -117,8 +143,7 @@ def _checks_text(checks):
     """The lines listing every check of a question: passed or failed, public or hidden,
     the points it earned of its points, and why it failed. A name the notebook does not
     define is said once, above the list, not in every check it failed."""
-    missing = dict.fromkeys(filter(None, (undefined_name(check.message) for check in checks
-                                          if not check.passed)))
+    missing = dict.fromkeys(check.missing for check in checks if check.missing)
     notes = [line for name in missing for line in (f"**{not_defined(f'`{name}`')}**", "")]
     return notes + ["Checks:"] + [line for check in checks for line in _check_lines(check)]
 
@@ -126,21 +151,22 @@ def _checks_text(checks):
 def _check_lines(check):
     """One check as a list item: how it went, its points and what it checks, then why it
     failed (unless a name was not defined: that is said above the list)."""
-    missing = None if check.passed else undefined_name(check.message)
+    missing = check.missing
     verdict = "✓ passed" if check.passed else "✗ failed"
     if missing:
         verdict += f" (`{missing}` is not defined)"
     earned = check.points if check.passed else 0
     kind = "hidden" if check.hidden else "public"
-    head = f"- {verdict}, {_number(earned)} of {_points(check.points)} ({kind} check): {check.title}"
+    head = f"- {verdict}, {number_text(earned)} of {points_text(check.points)} ({kind} check): {check.title}"
     if check.passed or missing:
         return [head]
     first, *rest = (check.message or "no details").splitlines()
     return [head, f"  - {first}"] + [f"    {line}" for line in rest]
 
 
-def _points(value):
-    return f"{_number(value)} point{'' if value == 1 else 's'}"
+def points_text(value):
+    """A number of points as people read it: 1 point, 0.5 points."""
+    return f"{number_text(value)} point{'' if value == 1 else 's'}"
 
 
 def write_feedback(out_dir, student, notebook, outcome, notebook_questions, hand=None):
@@ -148,40 +174,36 @@ def write_feedback(out_dir, student, notebook, outcome, notebook_questions, hand
                      feedback_text(student, notebook, outcome, notebook_questions, hand))
 
 
-@functools.lru_cache(maxsize=None)
 def _written(notebook):
-    """The written (hand-graded) questions of `notebook` (none for a file that is not one)."""
-    return {question for question, _, manual in questions(notebook) if manual} \
-        if notebook in NOTEBOOKS else set()
+    """The written (hand-graded) questions of `notebook`."""
+    return {question for question, _, manual in questions(notebook) if manual}
 
 
-def summary(outcomes, rows):
+def summary(outcomes, rows, strays=()):
     """A plain-text summary: how the submissions went (by their Outcome's status), the
     mean score of each autograded question (written answers are in the class report) and
-    every file that was not graded, with why. `outcomes`: Outcomes by (student, notebook)."""
+    every file that was not graded, with why. `outcomes`: Outcomes by (student, notebook);
+    `strays`: the files that are no course notebook (intake.Found)."""
     statuses = [outcome.status for outcome in outcomes.values()]
-    submitted = [s for s in statuses if s not in (Status.MISSING, Status.NOT_A_NOTEBOOK)]
+    submitted = [s for s in statuses if s is not Status.MISSING]
     graded = submitted.count(Status.GRADED)
     timed_out = submitted.count(Status.TIMED_OUT)
     by_question, submissions = {}, handed_in(outcomes)
     for row in rows:
-        if row.question and row.question not in _written(row.notebook) \
-                and (row.student, row.notebook) in submissions:
+        if row.question not in _written(row.notebook) and (row.student, row.notebook) in submissions:
             by_question.setdefault((row.notebook, row.question, row.max_score), []).append(row.score)
     # columns as wide as their longest entry, plus two spaces
     width_nb = max([len("notebook")] + [len(nb) for nb, _, _ in by_question]) + 2
     width_q = max([len("question")] + [len(q) for _, q, _ in by_question]) + 2
     lines = [f"submissions: {len(submitted)}  graded: {graded}  timed out: {timed_out}  "
              f"failed: {len(submitted) - graded - timed_out}  missing: "
-             f"{statuses.count(Status.MISSING)}  other files: {statuses.count(Status.NOT_A_NOTEBOOK)}",
+             f"{statuses.count(Status.MISSING)}  other files: {len(strays)}",
              "", f"{'notebook':<{width_nb}}{'question':<{width_q}}{'mean':>8}{'max':>6}"]
     for (notebook, question, max_score), scores in sorted(by_question.items()):
         lines.append(f"{notebook:<{width_nb}}{question:<{width_q}}{mean(scores):>8.2f}"
-                     f"{_number(max_score):>6}")
-    strays = [(name, outcome.detail) for (_, name), outcome in sorted(outcomes.items())
-              if outcome.status is Status.NOT_A_NOTEBOOK]
+                     f"{number_text(max_score):>6}")
     if strays:
-        lines += ["", "files not graded:"] + [f"  {name}: {why}" for name, why in strays]
+        lines += ["", "files not graded:"] + [f"  {item.shown}: {item.reason}" for item in strays]
     return "\n".join(lines)
 
 
@@ -206,5 +228,5 @@ def changes_text(found):
     if not found:
         return "no score changed since the previous gradebook"
     return "\n".join([f"scores changed since the previous gradebook: {len(found)}"] + [
-        f"  {c.student} {c.notebook} {c.question}: {_number(c.old)} -> {_number(c.new)} ({c.why})"
+        f"  {c.student} {c.notebook} {c.question}: {number_text(c.old)} -> {number_text(c.new)} ({c.why})"
         for c in found])

@@ -1,5 +1,18 @@
 """Written answers, graded by hand: what each student wrote, and the scores and comments
-a TA gives in `OUT/manual_scores.csv` (`student,notebook,question,score,comment`).
+a TA gives in `OUT/manual_scores.csv` (`student,notebook,question,score,comment,
+answer_fingerprint`; a file without the last column, as written before it existed, or a
+line typed without it, still loads).
+
+A hand score belongs to the answer it scored: `answer_fingerprint` is a digest of that
+answer (`fingerprint`). When the student's answer changes, its score "needs regrading by
+hand": it is listed in the summary and in the change report, counts 0 (the LMS files
+leave it empty) and is shown on the review page beside the new answer until a TA scores
+that answer or keeps the score for it. A score saved with no fingerprint is taken as the
+score of the answer graded now. Each run also writes the state of every written answer to
+`OUT/manual/answers.csv` (`ANSWERS_COLUMNS`: its fingerprint, its state, and the score and
+comment saved for it, current or not); `write_scores` reads it to give a score saved
+without a fingerprint the answer graded now. The review pages carry each answer's
+fingerprint and mark a saved score whose fingerprint differs.
 
 The file is read line by line: a line that is malformed, names a student, notebook or
 question with nothing to grade by hand, or gives a score outside 0 to the question's
@@ -10,16 +23,24 @@ part never loses a hand score.
 """
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass
 
-from .gradebook import MANUAL_STATUS, write_atomically
+from helpers.answers import number_text
+
+from .gradebook import Change, Kind, write_atomically
 from .masters import written_questions
 
 SCORES_FILE = "manual_scores.csv"
-COLUMNS = ("student", "notebook", "question", "score", "comment")
-GRADED_BY_HAND = "graded by hand"
+COLUMNS = ("student", "notebook", "question", "score", "comment", "answer_fingerprint")
+OLD_COLUMNS = COLUMNS[:5]  # files written before hand scores had fingerprints
+GRADED_BY_HAND = "graded by hand"  # the status text of a written answer scored by hand
+NEEDS_REGRADING = Kind.NEEDS_REGRADING.value  # and of one whose answer changed since
+ANSWERS_FILE = "manual/answers.csv"
+ANSWERS_COLUMNS = ("student", "notebook", "question", "answer_fingerprint", "state", "score",
+                   "comment")
 
 
 @dataclass(frozen=True)
@@ -29,6 +50,14 @@ class HandScore:
     question: str
     score: float
     comment: str = ""
+    fingerprint: str = ""  # of the answer it scored; "" when not recorded
+
+
+def fingerprint(answer):
+    """A short digest of a written answer's text (ends and line endings ignored); "" when
+    there is no answer."""
+    text = "\n".join(line.rstrip() for line in (answer or "").strip().splitlines())
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
 
 
 def written_answers(content, notebook):
@@ -58,7 +87,7 @@ def written_answers(content, notebook):
 def gradable(rows):
     """{(student, notebook, question): points} of the rows waiting for a hand score."""
     return {(r.student, r.notebook, r.question): float(r.max_score)
-            for r in rows if r.status in (MANUAL_STATUS, GRADED_BY_HAND)}
+            for r in rows if r.kind.written}
 
 
 class Answers:
@@ -80,12 +109,12 @@ def read_scores(path, rows):
         return {}, []
     scores, problems, answers = {}, [], Answers(rows)
     lines = list(csv.reader(io.StringIO(text)))
-    if not lines or [c.strip() for c in lines[0]] != list(COLUMNS):
+    if not lines or tuple(c.strip() for c in lines[0]) not in (COLUMNS, OLD_COLUMNS):
         return {}, [f"{path.name}, line 1: the header must be {','.join(COLUMNS)}"]
     for number, fields in enumerate(lines[1:], start=2):
         if not any(field.strip() for field in fields):
             continue
-        problem = problem_of(fields, answers)
+        problem = problem_of(fields, answers, len(lines[0]))
         if problem:
             problems.append(f"{path.name}, line {number}: {problem}; the line is ignored")
             continue
@@ -96,15 +125,16 @@ def read_scores(path, rows):
 
 def hand_score(fields):
     """The HandScore of one checked line."""
-    student, notebook, question, score, comment = (f.strip() for f in fields)
-    return HandScore(student, notebook, question, float(score), comment)
+    student, notebook, question, score, comment, *answer = (f.strip() for f in fields)
+    return HandScore(student, notebook, question, float(score), comment, "".join(answer))
 
 
-def problem_of(fields, answers):
-    """What is wrong with one line of the scores file, given the gradebook's Answers, or
-    None."""
-    if len(fields) != len(COLUMNS):
-        return f"it has {len(fields)} fields, not {len(COLUMNS)} ({','.join(COLUMNS)})"
+def problem_of(fields, answers, width=len(COLUMNS)):
+    """What is wrong with one line of the scores file, given the gradebook's Answers and
+    the number of columns of the file's header (a line may leave out the fingerprint),
+    or None."""
+    if not len(OLD_COLUMNS) <= len(fields) <= width:  # the fingerprint may be left out
+        return f"it has {len(fields)} fields, not {width} ({','.join(COLUMNS[:width])})"
     student, notebook, question, score = (f.strip() for f in fields[:4])
     key = (student, notebook, question)
     if student not in answers.students:
@@ -119,23 +149,102 @@ def problem_of(fields, answers):
         return f"the score {score!r} is not a number"
     points = answers.waiting[key]
     if not 0 <= value <= points:
-        return f"the score {score} is outside 0 to {points:g}, the question's points"
+        return f"the score {score} is outside 0 to {number_text(points)}, the question's points"
     return None
 
 
-def apply(rows, scores):
-    """`rows` with the written answers that have a hand score filled in."""
-    return [row._replace(score=scores[key].score, status=GRADED_BY_HAND)
+def stale(scores, current):
+    """The hand scores (of `scores`, by key) given to an answer other than the current one
+    (`current`: (student, notebook, question) -> fingerprint of the answer now)."""
+    return {key: given for key, given in scores.items()
+            if given.fingerprint and given.fingerprint != current.get(key, "")}
+
+
+def apply(rows, scores, current=None):
+    """`rows` with the written answers that have a current hand score filled in; those
+    whose answer changed since (see `stale`) need regrading by hand and count 0."""
+    outdated = stale(scores, current or {})
+    return [(row._replace(score=0, status=NEEDS_REGRADING, kind=Kind.NEEDS_REGRADING)
+             if key in outdated else
+             row._replace(score=scores[key].score, status=GRADED_BY_HAND, kind=Kind.GRADED_BY_HAND))
             if (key := (row.student, row.notebook, row.question)) in scores else row
             for row in rows]
 
 
-def write_scores(path, scores):
-    """Write `scores` (HandScore values) as the scores file, sorted, atomically."""
+def written_lines(rows):
+    """The summary's lines on the written questions: per question, how many answers are
+    graded by hand, pending and needing regrading (of the notebooks handed in)."""
+    counts = {}
+    for row in rows:
+        if row.kind.written:
+            tally = counts.setdefault((row.notebook, row.question), [0, 0, 0])
+            tally[(Kind.GRADED_BY_HAND, Kind.AWAITING_HAND, Kind.NEEDS_REGRADING).index(row.kind)] += 1
+    lines = [f"  {notebook} {question}: {graded} graded by hand, {pending} pending"
+             + (f", {again} needing regrading" if again else "")
+             for (notebook, question), (graded, pending, again) in sorted(counts.items())]
+    return ["written questions (graded by hand; totals count them 0 until graded):"] + lines \
+        if lines else []
+
+
+def stale_lines(outdated):
+    """The hand scores that need regrading, as the summary lists them."""
+    if not outdated:
+        return []
+    return [f"NEEDS REGRADING BY HAND: {len(outdated)} written answer(s) changed since they "
+            "were scored; the old score counts 0 until a TA scores the new answer "
+            "(make review):"] + [
+        f"  {g.student} {g.notebook} {g.question}: was {number_text(g.score)}"
+        + (f" ({g.comment})" if g.comment else "") for g in outdated.values()]
+
+
+def flag_changes(changes, old_rows, outdated):
+    """The change report's Changes with every answer that newly needs regrading said so
+    (and listed, even when its score did not move)."""
+    before = {(r.student, r.notebook, r.question): r.kind for r in old_rows}
+    why = "the written answer changed since it was scored: needs regrading by hand"
+    flagged = [c._replace(why=f"{c.why}; {why}") if (c.student, c.notebook, c.question)
+               in outdated else c for c in changes]
+    listed = {(c.student, c.notebook, c.question) for c in changes}
+    return flagged + [Change(*key, g.score, 0, why) for key, g in outdated.items()
+                      if key not in listed and before.get(key) not in (None, Kind.NEEDS_REGRADING)]
+
+
+def write_scores(path, scores, current=None):
+    """Write `scores` (HandScore values) as the scores file, sorted, atomically. A score
+    with no fingerprint gets the current answer's (`current`, by default read from the
+    answers file beside it)."""
+    current = read_answers(path.parent) if current is None else current
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for score in sorted(scores, key=lambda s: (s.student, s.notebook, s.question)):
-        writer.writerow([score.student, score.notebook, score.question, f"{score.score:g}",
-                         score.comment])
+        answer = score.fingerprint or current.get((score.student, score.notebook, score.question), "")
+        writer.writerow([score.student, score.notebook, score.question, number_text(score.score),
+                         score.comment, answer])
     write_atomically(path, buffer.getvalue())
+
+
+def write_answers(out_dir, current, scores):
+    """Write OUT/manual/answers.csv: every written answer waiting for a hand score with its
+    fingerprint (`current`), its state (`pending`, `graded by hand` or `needs regrading by
+    hand`) and the score and comment saved for it (`scores`), even an outdated one."""
+    outdated = stale(scores, current)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ANSWERS_COLUMNS)
+    for key, answer in sorted(current.items()):
+        given = scores.get(key)
+        state = NEEDS_REGRADING if key in outdated else GRADED_BY_HAND if given else "pending"
+        writer.writerow([*key, answer, state, number_text(given.score) if given else "",
+                         given.comment if given else ""])
+    write_atomically(out_dir / ANSWERS_FILE, buffer.getvalue())
+
+
+def read_answers(out_dir):
+    """{(student, notebook, question): fingerprint} of OUT/manual/answers.csv ({} if none)."""
+    try:
+        with open(out_dir / ANSWERS_FILE, newline="", encoding="utf-8") as handle:
+            return {(r["student"], r["notebook"], r["question"]): r["answer_fingerprint"]
+                    for r in csv.DictReader(handle)}
+    except FileNotFoundError:
+        return {}

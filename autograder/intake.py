@@ -11,27 +11,36 @@ Layouts (`LAYOUTS`; `make grade LAYOUT=<name>`, by default recognised from the f
 - `gradescope`: Gradescope's "Export Submissions", `submission_<id>/` folders described by
   `submission_metadata.yml`; the student is each submitter's SID (else email, else name).
 
-Canvas, Moodle and Gradescope folders may lie anywhere below SUBMISSIONS (one download
-per notebook, say). File names may carry the usual damage: ` (1)`, `-1`, `Copy of `, a
-different case. Every file that matches no notebook is kept with the reason, and so is
+Canvas, Moodle and Gradescope folders may lie anywhere below SUBMISSIONS. A Canvas or
+Moodle download is taken per assignment: a folder named after a notebook (`02_planning`,
+`02`, or its LMS assignment's name) holds that notebook's assignment, as does every folder
+when `NOTEBOOKS=` names a single notebook; another notebook found there was handed in to
+the wrong assignment and is listed, not graded. Canvas's `_LATE` marks a file late.
+
+File names may carry the usual damage: ` (1)`, `-1`, `_1`, `Copy of `, `Copy_of_`, a
+different case; a `.ipynb` whose name says nothing is known by the assignment its Otter
+metadata names. Every file that matches no notebook is kept with the reason, and so is
 every copy beyond the newest of a student's notebook.
 """
 
-import csv
 import dataclasses
+import functools
+import json
 import pathlib
 import re
 
 import yaml
 
 from .course import NOTEBOOKS
+from .deadlines import worksheet_times
+from .masters import assignment_config
 
 LAYOUTS = ("folders", "canvas", "moodle", "gradescope")
-CANVAS_NAME = re.compile(r"^(?P<name>[^_/]+?)(?:_LATE)?_(?P<id>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
+CANVAS_NAME = re.compile(r"^(?P<name>[^_/]+?)(?P<late>_LATE)?_(?P<id>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
 MOODLE_NAME = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_(?P<file>.*)$")
 GRADESCOPE_METADATA = "submission_metadata.yml"
 _BY_LOWER_CASE = {name.lower(): name for name in NOTEBOOKS}
-_DAMAGE = (re.compile(r"^copy of ", re.I), re.compile(r"(?: ?\(\d+\)|-\d+| copy)$", re.I))
+_DAMAGE = (re.compile(r"^copy[ _]of[ _]", re.I), re.compile(r"(?: ?\(\d+\)|[-_]\d+| copy)$", re.I))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +53,9 @@ class Found:
     shown: str
     reason: str = ""
     name: str = ""  # the student's name, when the layout tells it
+    late: bool = False  # the LMS says it was handed in late
+    by_content: bool = False  # its notebook is known by its Otter metadata, not its name
+    assignment: str = ""  # the notebook whose assignment it was handed in to, when known
 
 
 def notebook_named(filename):
@@ -70,24 +82,75 @@ def detect_layout(folder):
     return "folders"
 
 
-def find(folder, layout=None):
+def find(folder, layout=None, due=None, titles=None):
     """Every file below `folder` as a Found (graded ones and the rest), in `layout`
-    (default: recognised)."""
+    (default: recognised). A Canvas or Moodle download is checked per assignment (see
+    `folder_notebook`; `due`: the notebooks due, `titles`: notebook -> LMS assignment name)."""
     folder = pathlib.Path(folder)
     layout = layout or detect_layout(folder)
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}")
     found = {"folders": _folders, "canvas": _canvas, "moodle": _moodle,
              "gradescope": _gradescope}[layout](folder)
-    return _newest_only(found)
+    if layout in ("canvas", "moodle"):
+        found = [_in_assignment(item, folder, due, titles) for item in found]
+    return newest_only(found)
 
 
-def _file(folder, student, path, name="", filename=None):
-    """A student's file; `filename` is the name the student gave it (default: its own)."""
+def folder_notebook(name, titles=None):
+    """The notebook whose assignment a download folder called `name` holds: named after
+    the notebook (despite damage), its number (`02`, `02 planning`) or its LMS assignment
+    (`titles`: notebook -> name); None if none."""
+    wanted = name.strip().lower()
+    number = re.match(r"(\d\d)(?:$|[\W_])", wanted)
+    for notebook in NOTEBOOKS:
+        title = (titles or {}).get(notebook, "").strip().lower()
+        if wanted == title or (title and wanted == re.sub(r"\s*\(\d+\)$", "", title)):
+            return notebook
+    return notebook_named(f"{name}.ipynb") or next(
+        (n for n in NOTEBOOKS if number and n.startswith(number[1])), None)
+
+
+def _in_assignment(item, folder, due, titles):
+    """`item` with the assignment it was handed in to (its nearest folder named after a
+    notebook, else the single notebook `due`); not graded when that is another notebook."""
+    homes = [p for p in item.path.parents if p == folder or folder in p.parents]
+    assignment = next(filter(None, (folder_notebook(p.name, titles) for p in homes)),
+                      None) or (due[0] if due and len(due) == 1 else "")
+    if not item.notebook or not assignment:
+        return item
+    if item.notebook == assignment:
+        return dataclasses.replace(item, assignment=assignment)
+    return dataclasses.replace(
+        item, notebook=None, assignment=assignment,
+        reason=f"handed in to the wrong assignment: {item.notebook} in the assignment of "
+               f"{assignment}, not graded (move it to {item.notebook}'s download to grade it)")
+
+
+@functools.lru_cache(maxsize=None)
+def _by_assignment_name():
+    return {assignment_config(notebook)["name"]: notebook for notebook in NOTEBOOKS}
+
+
+def notebook_inside(path):
+    """The course notebook whose assignment a .ipynb's Otter metadata names; None if none."""
+    try:
+        named = json.loads(pathlib.Path(path).read_bytes())["metadata"]["otter"]["assignment_name"]
+        return _by_assignment_name().get(named)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _file(folder, student, path, name="", filename=None, late=False):
+    """A student's file; `filename` is the name the student gave it (default: its own).
+    A .ipynb whose name is no notebook's is known by its Otter metadata."""
     notebook = notebook_named(filename or path.name)
+    inside = None if notebook or path.suffix.lower() != ".ipynb" else notebook_inside(path)
+    notebook = notebook or inside
     reason = "" if notebook else (f"not a course notebook (expected one of {', '.join(NOTEBOOKS)}, "
                                   "as .ipynb)")
-    return Found(student, notebook, path, str(path.relative_to(folder)), reason, name)
+    return Found(student, notebook, path, str(path.relative_to(folder)), reason, name, late,
+                 bool(inside))
 
 
 def _stray(folder, path, reason):
@@ -118,7 +181,8 @@ def _canvas(folder):
             found.append(_stray(folder, path, "not named as Canvas names submissions "
                                               "(<name>_<user id>_<submission id>_<file>)"))
             continue
-        found.append(_file(folder, match["id"], path, match["name"], match["file"]))
+        found.append(_file(folder, match["id"], path, match["name"], match["file"],
+                           bool(match["late"])))
     return found
 
 
@@ -128,6 +192,10 @@ def _moodle(folder):
         # the innermost part named as Moodle names a submission (its folder, or the file)
         owner = next(filter(None, map(MOODLE_NAME.match, reversed(path.relative_to(folder).parts))),
                      None)
+        if owner is None and worksheet_times(path) is not None:
+            found.append(_stray(folder, path, "Moodle's grading worksheet: read for the times "
+                                              "submissions were handed in"))
+            continue
         if owner is None:
             found.append(_stray(folder, path, "not named as Moodle names submissions "
                                               "(<Full Name>_<id>_assignsubmission_file_...)"))
@@ -152,7 +220,7 @@ def _gradescope(folder):
                     if path not in described and path.name != GRADESCOPE_METADATA]
 
 
-def _newest_only(found):
+def newest_only(found):
     """Keep one file per (student, notebook): the newest (then the one whose name sorts
     last, as `x (2)` after `x (1)`); the others become strays saying which was graded."""
     chosen = {}
@@ -174,40 +242,3 @@ def _newest_only(found):
 
 def _age(item):
     return item.path.stat().st_mtime, item.path.name
-
-
-@dataclasses.dataclass(frozen=True)
-class Student:
-    """A roster line: the id submissions are filed under, a name and an email."""
-    id: str
-    name: str = ""
-    email: str = ""
-
-
-def read_roster(path):
-    """The roster CSV (`id,name,email`; `student` may stand for `id`), by id. Raises
-    ValueError naming the line of a row without an id."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = {(f or "").strip().lower(): f for f in reader.fieldnames or ()}
-        id_field = fields.get("id") or fields.get("student")
-        if id_field is None:
-            raise ValueError(f"{path}: the roster needs an `id` column (then `name`, `email`)")
-        roster = {}
-        for line, row in enumerate(reader, start=2):
-            student = (row.get(id_field) or "").strip()
-            if not student:
-                raise ValueError(f"{path}, line {line}: no student id")
-            roster[student] = Student(student, (row.get(fields.get("name")) or "").strip(),
-                                      (row.get(fields.get("email")) or "").strip())
-    return roster
-
-
-def roster_id(student, roster):
-    """The roster id of a submission's `student` (matched by id, email or name, in any
-    case); `student` itself when the roster does not know it."""
-    if student in roster:
-        return student
-    wanted = student.strip().lower()
-    return next((entry.id for entry in roster.values()
-                 if wanted in (entry.email.lower(), entry.name.lower())), student)

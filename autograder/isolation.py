@@ -51,6 +51,8 @@ PROCESSES = 32
 OPEN_FILES = 128
 ACCOUNT = "nobody"  # who student code runs as when the grader is root
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/fonts")
+LIMITS = (f"{PROCESSES} processes, {MEMORY_BYTES >> 30} GiB memory and CPU time per process, "
+          f"{FILE_BYTES >> 20} MiB per file, {OPEN_FILES} open files")
 HOW_TO_ENABLE = (
     "install bubblewrap (Debian or Ubuntu: `sudo apt-get install bubblewrap`; `make` and "
     "`make test` install it when run as root) and allow unprivileged user namespaces "
@@ -140,6 +142,10 @@ class Isolation:
             for path in (staging, *pathlib.Path(staging).iterdir()):
                 os.chown(path, *self.account)
 
+    def finish(self, staging):
+        """After the student's process ended: nothing to do, its PID namespace took
+        everything it started along."""
+
 
 def not_isolated(why):
     """No isolation: the student's process runs with the grader's rights."""
@@ -147,17 +153,27 @@ def not_isolated(why):
 
 
 def choose(unsafe=None, fallback=None):
-    """The isolation to grade with: none if `unsafe` says why; else bubblewrap or, where
-    it cannot be had and a `fallback` says why that is acceptable, none. Raises
-    IsolationUnavailable otherwise."""
+    """The isolation to grade with: none if `unsafe` says why; else bubblewrap; else, for
+    a root grader, the sandbox-account tier (`autograder.sandbox_account`); else, where
+    a `fallback` says why that is acceptable, none. Raises IsolationUnavailable otherwise."""
     if unsafe:
         return not_isolated(unsafe)
     try:
         return bubblewrap()
-    except IsolationUnavailable as why:
-        if fallback is None:
-            raise
-        return not_isolated(f"{why}; {fallback}")
+    except IsolationUnavailable as error:
+        why = str(error)
+    if os.geteuid() == 0:
+        from .sandbox_account import account_tier  # it builds on this module
+        try:
+            return account_tier(why)
+        except IsolationUnavailable as error:
+            why = f"{why}; no sandbox account either: {error}"
+    else:
+        why = (f"{why}; the grader is not root, so student code cannot run as an account "
+               "of its own either: it runs with the grader's rights")
+    if fallback is None:
+        raise IsolationUnavailable(why)
+    return not_isolated(f"{why}; {fallback}")
 
 
 def refusal(why, override):
@@ -192,35 +208,40 @@ def bubblewrap():
     version = subprocess.run([program, "--version"], capture_output=True, text=True).stdout.strip()
     summary = (f"isolation: {version or 'bubblewrap'}, no network, private PIDs, read-only "
                f"runtime, {SCRATCH_BYTES >> 20} MiB scratch, student code as {runs_as}; "
-               f"limits: {PROCESSES} processes, {MEMORY_BYTES >> 30} GiB memory and CPU time "
-               f"per process, {FILE_BYTES >> 20} MiB per file, {OPEN_FILES} open files")
+               f"limits: {LIMITS}")
     isolation = Isolation(summary, program, setpriv, account,
-                          _runtime_paths(program, setpriv))
+                          runtime_paths(program, setpriv))
     hidden = [path for path in isolation.exposed if (path + "/").startswith(SANDBOX_TOP + "/")]
     if hidden:
         raise IsolationUnavailable(f"{hidden[0]} lies in {SANDBOX_TOP}, where each sandbox "
                                    "mounts its own folders: move the project or its Python")
-    _probe(isolation)
+    probe(isolation, PROBE)
     return isolation
 
 
-def _probe(isolation):
-    """Run PROBE in a sandbox; raise IsolationUnavailable unless it reports 'isolated'."""
+def probe(isolation, code):
+    """Run `code` as a submission would run under `isolation`, given the grader's folder;
+    raise IsolationUnavailable unless it reports 'isolated'."""
     with tempfile.TemporaryDirectory(prefix="isolation-probe-") as staging:
-        isolation.prepare(staging)
-        argv = [sys.executable, "-c", PROBE, str(pathlib.Path(__file__).parent)]
         try:
+            isolation.prepare(staging)
+            argv = [sys.executable, "-c", code, str(pathlib.Path(__file__).parent)]
             done = subprocess.run(isolation.command(staging, argv), capture_output=True,
                                   text=True, stdin=subprocess.DEVNULL, timeout=60,
-                                  env={"PATH": os.environ.get("PATH", ""), "HOME": SCRATCH})
+                                  env={"PATH": os.environ.get("PATH", ""),
+                                       "HOME": isolation.folders(staging)[1]})
         except subprocess.TimeoutExpired:
             raise IsolationUnavailable("a test sandbox did not finish within 60 s") from None
+        except (OSError, RuntimeError) as error:
+            raise IsolationUnavailable(f"a test sandbox could not be made: {error}") from None
+        finally:
+            isolation.finish(staging)
     said = (done.stdout.strip() or done.stderr.strip() or f"exit status {done.returncode}")
     if done.returncode != 0 or said != "isolated":
         raise IsolationUnavailable(f"a test sandbox failed: {said.splitlines()[-1][:300]}")
 
 
-def _runtime_paths(*programs):
+def runtime_paths(*programs):
     """The host paths the student's Python needs (outermost only): the system's, the
     interpreter's prefixes, the `helpers` package and the sandbox programs."""
     helpers = importlib.util.find_spec("helpers")  # None if missing: the probe says so

@@ -264,15 +264,22 @@ def questions(name):
     """The questions of master `name` in order: `(question, max_points, manual)`.
 
     A question without declared points is worth the sum of its test cases' points.
+    Read once per version of the master file (a batch asks for them per submission).
     """
+    return _questions(name, master_path(name).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)
+def _questions(name, version):
+    """`questions(name)` of the master file as it was at `version` (its mtime)."""
     found = {}
     for place in walk(expanded(name)):
         if place.markup == "BEGIN QUESTION":
             found[place.question["name"]] = [place.question, 0.0]
         elif place.is_test:
             found[place.question["name"]][1] += place.config.get("points", 0) or 0
-    return [(question["name"], float(cases if question.get("points") is None else question["points"]),
-             bool(question.get("manual", False))) for question, cases in found.values()]
+    return tuple((question["name"], float(cases if question.get("points") is None else question["points"]),
+                  bool(question.get("manual", False))) for question, cases in found.values())
 
 
 def solution_source(name, function):

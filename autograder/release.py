@@ -6,7 +6,12 @@ The release is written in place, into a folder that may be a clone of the studen
 repository: it writes its own files (`OWN_FILES` and the notebooks, public tests,
 package files and solutions of the release) and lists them in the manifest
 `.release-manifest`. The next release removes only the files of that list it no longer
-writes; `.git/` and every other file stay as they are.
+writes; `.git/` and every other file stay as they are. It never overwrites a file it did
+not create: such a file is kept, with a warning naming it (one identical to the
+release's is taken over). The student README goes to `COURSE.md`, and a repository
+README linking to it is written only where there is none (`--student-readme README.md`
+puts the student README there instead). A release into a git clone on another branch
+than `[tool.dynaq-course] branch` (where the notebooks' links point) warns first.
 
 A staged release names some notebooks (`--notebooks 01_model_update,02_planning`): it
 adds them, or updates them, to the notebooks released before (read from the manifest),
@@ -18,15 +23,19 @@ On request, after a notebook's deadline, it also holds that notebook's reference
 (`solutions/<notebook>.ipynb`, see `autograder.solution_notebooks`), for students who need
 an earlier function to go on: only for the notebooks named; solutions released before stay.
 
-Run with `python -m autograder.release OUT [--notebooks NAME,...] [--solutions NAME,...]`
-(`make release OUT=<dir> NOTEBOOKS=<notebook>,... SOLUTIONS=<notebook>,...`).
+Run with `python -m autograder.release OUT [--notebooks NAME,...] [--solutions NAME,...]
+[--student-readme FILE]` (`make release OUT=<dir> NOTEBOOKS=<notebook>,...
+SOLUTIONS=<notebook>,... STUDENT_README=<file>`).
 """
 
 import argparse
 import pathlib
+import subprocess
+import sys
 
 import nbformat
 
+from .build import course_settings
 from .course import NOTEBOOK_LIST, NOTEBOOKS
 from .masters import ROOT, questions
 from .solution_notebooks import solution_notebook
@@ -35,6 +44,8 @@ MANIFEST = ".release-manifest"
 MANIFEST_HEADER = ("# Files written by the course's `make release`: the next release replaces "
                    "them and removes those it no longer writes, nothing else.\n")
 OWN_FILES = ("pyproject.toml", "LICENSE")  # copied from the repository as they are
+STUDENT_README = "COURSE.md"  # the student README, unless the instructor asks for another file
+TITLE = "# Model-based reinforcement learning with Dyna-Q: student notebooks\n"
 _SKIPPED = ("__pycache__", ".ipynb_checkpoints", ".OTTER_LOG")
 
 
@@ -49,7 +60,7 @@ def student_readme(notebooks):
     released = [notebook for notebook in NOTEBOOK_LIST if notebook.name in notebooks]
     core = [notebook for notebook in released if not notebook.bonus]
     bonus = [notebook for notebook in released if notebook.bonus]
-    parts = ["# Model-based reinforcement learning with Dyna-Q: student notebooks\n"]
+    parts = [TITLE]
     if core:
         parts.append(f"The core notebooks, in `notebooks/`, to be done in order:\n\n{_numbered(core)}\n")
     if bonus:
@@ -109,9 +120,17 @@ def package_files():
             and not set(path.relative_to(ROOT).parts) & set(_SKIPPED)}
 
 
-def release_files(notebooks, solutions):
+def repository_readme(student_readme_name):
+    """The README the release writes where a repository has none: a link to the student
+    README."""
+    return (f"{TITLE}\nThe notebooks, and how to work on them and hand them in: "
+            f"[{student_readme_name}]({student_readme_name}).\n")
+
+
+def release_files(notebooks, solutions, student_readme_name=STUDENT_README):
     """{path in the release: content} of the release of `notebooks` (in course order) with
-    the reference solutions of `solutions`."""
+    the reference solutions of `solutions`, its student README at `student_readme_name`
+    (and, if that is not README.md, a README.md linking to it)."""
     files = {relative: path.read_bytes() for relative, path in package_files().items()}
     files.update({name: (ROOT / name).read_bytes() for name in OWN_FILES})
     for name in notebooks:
@@ -126,7 +145,9 @@ def release_files(notebooks, solutions):
     if solutions:
         readme += SOLUTIONS_README.format(
             names="\n".join(f"- `solutions/{name}.ipynb`" for name in solutions))
-    files["README.md"] = readme.encode()
+    files[student_readme_name] = readme.encode()
+    if student_readme_name != "README.md":
+        files["README.md"] = repository_readme(student_readme_name).encode()
     return files
 
 
@@ -156,14 +177,56 @@ def remove_stale(out, relative):
         folder.rmdir()
 
 
-def write_release(out, solutions=(), notebooks=NOTEBOOKS):
+def clone_branch(out):
+    """The branch checked out in `out` if it is the top of a git clone, else None."""
+    if not (out / ".git").exists():
+        return None
+    found = subprocess.run(["git", "-C", str(out), "symbolic-ref", "--short", "-q", "HEAD"],
+                           capture_output=True, text=True)
+    return found.stdout.strip() or None
+
+
+def not_created(out, files, earlier):
+    """The files of the release that exist in `out`, were not written by an earlier release
+    (`earlier`) and differ from the release's: the release keeps them as they are."""
+    return sorted(relative for relative, content in files.items()
+                  if relative not in earlier and (out / relative).is_file()
+                  and (out / relative).read_bytes() != content)
+
+
+def _warn(text):
+    print(f"warning: {text}", file=sys.stderr)
+
+
+def warn_of_branch(out, warn):
+    """Warn if `out` is a clone on another branch than the one the notebooks' links name."""
+    branch, linked = clone_branch(out), course_settings()["branch"]
+    if branch and branch != linked:
+        warn(f"{out} is on branch {branch!r}, but the notebooks' Colab links and setup cells "
+             f"install from branch {linked!r} ([tool.dynaq-course] branch in pyproject.toml): "
+             f"push the release to {linked!r}, or set branch = \"{branch}\" and run `make course`")
+
+
+def write_release(out, solutions=(), notebooks=NOTEBOOKS, student_readme_name=STUDENT_README,
+                  warn=_warn):
     """Write, in place at `out`, the release of `notebooks` and of those released there
-    before, with the reference solutions of `solutions` and of those released before;
-    return its path."""
+    before, with the reference solutions of `solutions` and of those released before, and
+    its student README at `student_readme_name`; return its path. A file the release did
+    not create is kept, and `warn` is told."""
     out = pathlib.Path(out)
+    warn_of_branch(out, warn)
     earlier = earlier_release(out)
     files = release_files(in_course_order({*notebooks, *released(earlier, "notebooks")}),
-                          in_course_order({*solutions, *released(earlier, "solutions")}))
+                          in_course_order({*solutions, *released(earlier, "solutions")}),
+                          student_readme_name)
+    for relative in not_created(out, files, earlier):
+        del files[relative]
+        if relative != "README.md" or student_readme_name == "README.md":
+            warn(f"kept {relative}: the release did not create it, so it does not overwrite "
+                 f"it (move it away to get the release's)")
+        elif student_readme_name not in (out / relative).read_text(errors="replace"):
+            warn(f"your README.md does not link to {student_readme_name}, the student README: "
+                 f"add [{student_readme_name}]({student_readme_name}) so students find it")
     for relative, content in files.items():
         (out / relative).parent.mkdir(parents=True, exist_ok=True)
         (out / relative).write_bytes(content)
@@ -180,12 +243,18 @@ def main(argv=None):
                         help="comma-separated notebooks to add or update (default: all)")
     parser.add_argument("--solutions", default="",
                         help="comma-separated notebooks whose reference solutions to add")
+    parser.add_argument("--student-readme", default=STUDENT_README,
+                        help=f"the file of the student README (default: {STUDENT_README})")
     args = parser.parse_args(argv)
     try:
         notebooks, solutions = notebook_names(args.notebooks), notebook_names(args.solutions)
     except ValueError as error:
         parser.error(str(error))
-    print(f"student release written to {write_release(args.out, solutions, notebooks)}")
+    if not args.student_readme.endswith(".md") or "/" in args.student_readme or args.student_readme.startswith("."):
+        parser.error(f"--student-readme {args.student_readme!r}: give a Markdown file name "
+                     f"such as COURSE.md or README.md, with no folder")
+    out = write_release(args.out, solutions, notebooks, args.student_readme)
+    print(f"student release written to {out} (student README: {out / args.student_readme})")
 
 
 if __name__ == "__main__":

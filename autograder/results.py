@@ -7,8 +7,7 @@ Outcomes travel as JSON (the grader's cache in OUT/results/, the `grade_one` com
 """
 
 import enum
-import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 class Status(enum.Enum):
@@ -19,7 +18,6 @@ class Status(enum.Enum):
     INVALID = "invalid notebook"           # not a readable .ipynb
     WRONG_ASSIGNMENT = "wrong assignment"  # a notebook of another assignment
     WRONG_RELEASE = "wrong release"        # a notebook of the nbgrader (JupyterHub) release
-    NOT_A_NOTEBOOK = "not a course notebook"  # a file that matches no course notebook
     GRADER_ERROR = "grading error"         # a fault of the grader itself
     MISSING = "missing"                    # an expected notebook nobody handed in
 
@@ -34,6 +32,7 @@ class CheckResult:
     points: float
     message: str = ""
     description: str = ""
+    missing: str = ""  # a name the notebook does not define that made the check fail
 
     @property
     def title(self):
@@ -49,6 +48,21 @@ class QuestionResult:
     checks: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CacheKey:
+    """What a cached Outcome depends on, part by part: digests of the submission's bytes,
+    of the autograder's (its tests, hidden checks and graded code) and of the isolation
+    it was graded in."""
+    submission: str
+    autograder: str
+    isolation: str
+
+    def changed(self, other):
+        """The names of the parts that differ from `other`'s, in order."""
+        return [part.name for part in fields(self)
+                if getattr(self, part.name) != getattr(other, part.name)]
+
+
 @dataclass
 class Outcome:
     """Everything grading one submission produced.
@@ -61,7 +75,7 @@ class Outcome:
     questions: dict = field(default_factory=dict)
     cell_errors: list = field(default_factory=list)
     output: str = ""
-    key: str = ""
+    key: CacheKey = None  # set once the grader caches it
 
     @property
     def graded(self):
@@ -87,7 +101,9 @@ class Outcome:
         questions = {name: QuestionResult(q["score"], q["possible"],
                                           [CheckResult(**c) for c in q["checks"]])
                      for name, q in data.get("questions", {}).items()}
-        return cls(**{**data, "status": Status(data["status"]), "questions": questions})
+        key = data.get("key")
+        return cls(**{**data, "status": Status(data["status"]), "questions": questions,
+                      "key": key and CacheKey(**key)})
 
 
 def readable(test_name):
@@ -95,19 +111,10 @@ def readable(test_name):
     return test_name.removeprefix("test_").replace("_", " ")
 
 
-_NOT_DEFINED = re.compile(r"NameError: (?:name '(\w+)'|(\w+)) is not defined")
-
-
 def not_defined(name):
     """What grading says when the notebook does not define `name` (as it should be shown)."""
     return (f"{name} is not defined in your notebook: did you delete, rename or not run the "
             "cell that defines it?")
-
-
-def undefined_name(message):
-    """The name a check's failure message says is not defined (a NameError), else None."""
-    found = _NOT_DEFINED.search(message)
-    return found and (found[1] or found[2])
 
 
 def not_graded(status, detail):

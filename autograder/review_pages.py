@@ -1,7 +1,9 @@
 """The review pages of written answers: `OUT/manual/<notebook>/<question>.html`, one per
 written question, with the question, its rubric and model answer, and every student's
 answer beside a score field and a comment field. `autograder.review` serves them and
-saves what a TA enters into `OUT/manual_scores.csv`.
+saves what a TA enters into `OUT/manual_scores.csv`; served, a page shows the scores saved
+so far, and marks an answer whose saved score was given to an earlier answer (each
+answer carries its fingerprint, `hand_grading.fingerprint`).
 
 Answers are rendered as Markdown with their math drawn by matplotlib as inline SVG, so a
 page needs nothing from the network. A student's answer is untrusted: its HTML is
@@ -17,6 +19,7 @@ import re
 import mistune
 
 from .gradebook import write_atomically
+from .hand_grading import fingerprint
 
 TOKEN_PLACEHOLDER = "__REVIEW_TOKEN__"  # the review server puts its token here
 ANSWER_PLACEHOLDER = "_Type your answer here, replacing this text._"  # Otter's, and ours in nbgrader
@@ -37,28 +40,81 @@ h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
 #save-bar { position: sticky; bottom: 0; background: #fff; padding: 0.6em 0;
             border-top: 1px solid #ccc; }
 #status.error { color: #a33; } #status.done { color: #262; }
+.changed .box { border-color: #c80; } .earlier { background: #fff4e0; border: 1px solid #c80;
+  border-radius: 6px; padding: 0.4em 1em; margin: 0.4em 0; }
 img.math { vertical-align: middle; }
 """
 
 SCRIPT = """\
-// Collects the scores and comments of this page and saves them through the review server.
+// Shows the scores and comments saved so far and saves those the TA changes, through the
+// review server (`make review`). Only changed rows are sent, so TAs on one page keep each
+// other's scores; a score given to an earlier answer of the student is shown beside the
+// new answer, to keep or change.
 const bar = document.getElementById("save-bar");
 const status = document.getElementById("status");
 const token = document.querySelector("meta[name=review-token]").content;
+const rows = [...document.querySelectorAll(".answer")];
+const field = (row, kind) => row.querySelector(kind === "score" ? "input.score" : "textarea.comment");
+const entered = row => ({score: field(row, "score").value.trim(), comment: field(row, "comment").value});
+const changed = row => JSON.stringify(entered(row)) !== JSON.stringify(row.saved);
+let progress = "";
+for (const row of rows) row.saved = entered(row);  // as written into the page, until loaded
 function say(text, kind) { status.textContent = text; status.className = kind; }
+
+function showEarlier(row, given) {
+  row.classList.add("changed");
+  const box = row.querySelector(".earlier") || document.createElement("div");
+  box.className = "earlier";
+  box.replaceChildren(`The answer changed since it was scored: the earlier answer got ` +
+    `${given.score} / ${field(row, "score").max}` + (given.comment ? ` ("${given.comment}")` : "") +
+    `. Score this answer, or keep that score for it. `);
+  const keep = document.createElement("button");
+  keep.textContent = "Keep the earlier score";
+  keep.addEventListener("click", () => {
+    field(row, "score").value = given.score; field(row, "comment").value = given.comment; });
+  box.append(keep);
+  row.querySelector(".grading").before(box);
+}
+
+function show(row, given) {
+  const current = given && !(given.answer_fingerprint &&
+                             given.answer_fingerprint !== row.dataset.answer);
+  row.saved = {score: current ? given.score : "", comment: current ? given.comment : ""};
+  field(row, "score").value = row.saved.score;
+  field(row, "comment").value = row.saved.comment;
+  row.classList.remove("changed");
+  row.querySelector(".earlier")?.remove();
+  if (given && !current) showEarlier(row, given);
+}
+
+async function load(keepUnsaved) {
+  const query = new URLSearchParams({notebook: bar.dataset.notebook, question: bar.dataset.question});
+  const reply = await fetch(`/scores?${query}`);
+  const result = await reply.json();
+  const saved = new Map(result.scores.map(given => [given.student, given]));
+  for (const row of rows) {
+    if (!(keepUnsaved && changed(row))) show(row, saved.get(row.dataset.student));
+  }
+  const scored = rows.filter(row => row.saved.score !== "").length;
+  const again = rows.filter(row => row.classList.contains("changed")).length;
+  progress = `${scored} of ${rows.length} answers scored` +
+    (again ? `, ${again} to score again (the answer changed)` : "");
+  return result.problems;
+}
+
 if (token === "__REVIEW_TOKEN__") {
   document.getElementById("save").disabled = true;
   say("Open this page through `make review OUT=<folder>` to save scores.", "error");
+} else {
+  load(true).then(problems => say(progress + (problems.length ?
+    `; ${problems.join("; ")}` : "."), problems.length ? "error" : ""),
+    () => say("Could not reach the review server: is `make review` still running?", "error"));
 }
+
 document.getElementById("save").addEventListener("click", async () => {
-  const scores = [];
-  for (const row of document.querySelectorAll(".answer")) {
-    const score = row.querySelector("input.score").value.trim();
-    const comment = row.querySelector("textarea.comment").value;
-    if (score === "" && comment.trim() === "") continue;
-    scores.push({student: row.dataset.student, notebook: bar.dataset.notebook,
-                 question: bar.dataset.question, score: score, comment: comment});
-  }
+  const sent = rows.filter(changed);
+  const scores = sent.map(row => ({student: row.dataset.student, notebook: bar.dataset.notebook,
+    question: bar.dataset.question, answer_fingerprint: row.dataset.answer, ...entered(row)}));
   say("Saving...", "");
   try {
     const reply = await fetch("/save", {method: "POST",
@@ -66,7 +122,11 @@ document.getElementById("save").addEventListener("click", async () => {
       body: JSON.stringify({token: token, scores: scores})});
     const result = await reply.json();
     if (!reply.ok) { say(result.error, "error"); return; }
-    say(`Saved ${result.saved} score(s) to ${result.file}` +
+    for (const row of sent) {
+      if (result.saved.includes(row.dataset.student)) row.saved = entered(row);
+    }
+    await load(true);  // the other TAs' scores, keeping what was not saved here
+    say(`Saved ${result.saved.length} change(s) to ${result.file} (${progress})` +
         (result.problems.length ? `; not saved: ${result.problems.join("; ")}` : "."),
         result.problems.length ? "error" : "done");
   } catch (error) {
@@ -120,7 +180,7 @@ def page(question, answers, scores):
         else:
             body = render(answer)
         sections.append(f"""
-<section class="answer" data-student="{html.escape(student)}">
+<section class="answer" data-student="{html.escape(student)}" data-answer="{fingerprint(answer)}">
   <div class="student">{html.escape(student)}</div>
   <div class="box">{body}</div>
   <div class="grading">

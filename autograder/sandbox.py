@@ -71,9 +71,12 @@ def _call_request(args, kwargs):
             "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}}
 
 
-def _student_exception(name, message):
-    """An exception of the student's exception type name, raised in the grader."""
-    return type(name, (Exception,), {})(message)
+def _student_exception(kind, message, undefined=None):
+    """An exception of the student's exception type name `kind`, raised in the grader; a
+    NameError for a name the student's code does not define (`undefined`) knows it."""
+    if undefined:
+        return NameError(message, name=undefined)
+    return type(kind, (Exception,), {})(message)
 
 
 class StudentProcess:
@@ -105,10 +108,15 @@ class StudentProcess:
         worker = [sys.executable, f"{inside}/{WORKER.name}", f"{inside}/{notebook_name}",
                   str(child.fileno()), str(cell_seconds), str(call_seconds),
                   json.dumps(isolation.limits(total_seconds))]
-        self._process = subprocess.Popen(
-            isolation.command(self.workdir, worker), cwd=self.workdir, env=env,
-            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True)
+        self._isolation = isolation
+        try:
+            self._process = subprocess.Popen(
+                isolation.command(self.workdir, worker), cwd=self.workdir, env=env,
+                pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        except BaseException:
+            isolation.finish(self.workdir)
+            raise
         with _running_lock:
             _running.add(self)
         if stopped():  # interrupted while it started
@@ -168,15 +176,17 @@ class StudentProcess:
 
     def _check_not_hung(self, name):
         if name in self.hung:
-            raise _student_exception("TimeLimit", f"{name} ran past its time limit of "
+            raise _student_exception(wire.TIME_LIMIT, f"{name} ran past its time limit of "
                                      f"{self.call_seconds} s on an earlier call")
 
     def _result(self, name, args, reply):
         """The result of one call's reply; arrays the call changed are changed in `args`."""
         if "error" in reply:
-            if reply["error"] == "TimeLimit":
+            if reply["error"] == wire.TIME_LIMIT:
                 self.hung.add(name)
-            raise _student_exception(str(reply["error"]), str(reply.get("message", "")))
+            undefined = reply.get("name") if reply["error"] == "NameError" else None
+            raise _student_exception(str(reply["error"]), str(reply.get("message", "")),
+                                     undefined if isinstance(undefined, str) else None)
         for arg, after in zip(args, reply.get("args") or []):
             if isinstance(arg, np.ndarray) and after is not None:
                 changed = wire.decode(after)
@@ -189,26 +199,27 @@ class StudentProcess:
             raise StudentProcessError(self.dead, self.dead_status)
         seconds = min(seconds, self.deadline - time.monotonic())
         if seconds <= 0:
-            return self._give_up(f"the notebook used up its {self.total_seconds} s {doing}",
-                                 Status.TIMED_OUT)
+            self._give_up(f"the notebook used up its {self.total_seconds} s {doing}",
+                          Status.TIMED_OUT)
         try:
             self._sock.settimeout(seconds)
             if request is not None:
                 wire.send(self._sock, request)
             reply = wire.receive(self._sock)
         except socket.timeout:
-            return self._give_up(f"the notebook did not finish {doing} within {seconds:.0f} s",
-                                 Status.TIMED_OUT)
+            self._give_up(f"the notebook did not finish {doing} within {seconds:.0f} s",
+                          Status.TIMED_OUT)
         except (OSError, ValueError) as error:
-            return self._give_up(f"the notebook's process broke the grading protocol ({error})",
-                                 Status.CRASHED)
-        if isinstance(reply, dict):
-            return reply
-        return self._give_up(f"the notebook's Python process ended {doing} "
-                             "(sys.exit, os._exit, a crash or running out of memory)", Status.CRASHED)
+            self._give_up(f"the notebook's process broke the grading protocol ({error})",
+                          Status.CRASHED)
+        if not isinstance(reply, dict):
+            self._give_up(f"the notebook's Python process ended {doing} "
+                          "(sys.exit, os._exit, a crash or running out of memory)", Status.CRASHED)
+        return reply
 
     def _give_up(self, reason, status):
-        """Stop the process for good and raise StudentProcessError(reason, status)."""
+        """Stop the process for good and raise StudentProcessError(reason, status); it
+        never returns."""
         self.dead, self.dead_status = reason, status
         self.close()
         raise StudentProcessError(reason, status)
@@ -223,10 +234,12 @@ class StudentProcess:
             pass
 
     def close(self):
-        """Stop the process (and, isolated, everything it started); keep its output."""
+        """Stop the process and everything it started (isolated: `isolation.finish`);
+        keep its output."""
         if self._process.poll() is None:
             self.kill()
         self._process.wait()
+        self._isolation.finish(self.workdir)
         with _running_lock:
             _running.discard(self)
         self._sock.close()
@@ -282,4 +295,4 @@ class MissingName:
         self.name = name
 
     def __call__(self, *args, **kwargs):
-        raise NameError(not_defined(self.name))
+        raise NameError(not_defined(self.name), name=self.name)

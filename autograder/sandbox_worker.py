@@ -61,8 +61,13 @@ def run_cells(notebook, cell_seconds):
             signal.setitimer(signal.ITIMER_REAL, 0)
         failure = result.error_before_exec or result.error_in_exec
         if failure is not None:
-            errors.append(type(failure).__name__)
+            errors.append(error_name(failure))
     return shell.user_ns, errors
+
+
+def error_name(error):
+    """The name the grader receives for `error`: its type's, wire.TIME_LIMIT for a time limit."""
+    return wire.TIME_LIMIT if isinstance(error, TimeLimit) else type(error).__name__
 
 
 def seed_generators(seed):
@@ -102,7 +107,8 @@ def call(function, request, call_seconds):
     try:
         result = function(*args, **kwargs)
     except BaseException as error:  # SystemExit and KeyboardInterrupt are answers too
-        return {"error": type(error).__name__, "message": str(error)[:500]}
+        undefined = {"name": error.name} if isinstance(error, NameError) and error.name else {}
+        return {"error": error_name(error), "message": str(error)[:500], **undefined}
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     return {"result": wire.encode(result, args),
@@ -129,7 +135,7 @@ def main(notebook_path, fd, cell_seconds, call_seconds, limits):
             reply = answer(request, namespace, float(call_seconds))
             wire.send(sock, reply)
         except TimeLimit:
-            wire.send(sock, {"error": "TimeLimit", "message": "ran past its time limit"})
+            wire.send(sock, {"error": wire.TIME_LIMIT, "message": "ran past its time limit"})
         except Exception as error:  # a reply that cannot be encoded, for instance
             wire.send(sock, {"error": type(error).__name__, "message": str(error)[:500]})
 

@@ -12,6 +12,8 @@ import struct
 import numpy as np
 
 MAX_MESSAGE = 64 * 1024 * 1024
+# The error name of a cell or a call stopped at its time limit, as the grader receives it.
+TIME_LIMIT = "TimeLimit"
 _DEPTH = 4
 
 

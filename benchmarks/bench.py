@@ -24,7 +24,9 @@ Sections (all by default, in this order):
                and a batch of students (copies of examples/submissions/alice), against
                Otter's own `otter run`, one process per notebook, one after the other;
                and the same batch with and without isolation (autograder.isolation),
-               alternately: the cost of isolating each submission.
+               alternately: the cost of isolating each submission; one student's four
+               notebooks in the sandbox-account tier (Gradescope's, where bubblewrap
+               cannot run) against the bubblewrap tier, alternately.
 
 Every item runs baseline and course alternately (A B B A ...) and reports medians.
 Each ratio is printed next to its budget with PASS/FAIL. `--write FILE` also saves the
@@ -108,8 +110,10 @@ READING = """\
 - `ratio` is baseline time / course time: how many times faster the course is. Rows of
   `steps` marked `/ step` are the other way round: one planning call at k=10 divided by
   the helpers' part of one real step (how much more the student's call costs); so is the
-  `grading` row `with / without isolation`: the batch's time with each submission
-  isolated divided by its time without (what isolation costs).
+  `grading` rows `with / without isolation` (the batch's time with each submission
+  isolated divided by its time without: what isolation costs) and `sandbox account /
+  bubblewrap` (one student's four notebooks in the sandbox-account tier divided by the
+  same in the bubblewrap tier).
 - Budgets: `compute` >= 6x and `notebooks` >= 4x, each for the four solution notebooks
   together (the issue's "the four solution notebooks with the tutorial's full experiment
   sizes ... compute at least 6x faster ...; executed end to end as notebooks ... at least
@@ -117,8 +121,8 @@ READING = """\
   `steps` >= 10x (our reading of
   "the helpers' part of a step costs far less than the student's planning call");
   `grading`: one student's four notebooks in <= 30 s of wall time, a batch graded
-  >= 2x faster per notebook than `otter run` one by one, and isolation adding at most 25%
-  to the batch's time. Rows with `-` have no budget and
+  >= 2x faster per notebook than `otter run` one by one, isolation adding at most 25%
+  to the batch's time, and the sandbox-account tier at most 25% to one student's. Rows with `-` have no budget and
   are there for context.
 - PASS/FAIL uses medians of wall-clock time. For the in-process items the log below also
   gives the ratio of CPU times, which other work on the (shared) machine disturbs less.

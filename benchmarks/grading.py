@@ -1,7 +1,9 @@
 """Section `grading`: one student's four notebooks with `grade_batch` and a batch of
 students (copies of examples/submissions/alice), against Otter's own `otter run`, one
 process per notebook, one after the other; and the same batch with and without isolation
-(autograder.isolation), alternately: the cost of isolating each submission."""
+(autograder.isolation), alternately: the cost of isolating each submission; and one
+student's four notebooks in the sandbox-account tier (Gradescope's, where bubblewrap
+cannot run) against the bubblewrap tier, alternately."""
 
 import contextlib
 import io
@@ -21,6 +23,7 @@ from benchmarks.timing import side_by_side
 ONE_STUDENT_BUDGET = 30.0  # seconds of wall time for one student's four notebooks
 BATCH_BUDGET = 2.0        # per-notebook throughput of grade_batch / sequential `otter run`
 ISOLATION_BUDGET = 1.25   # batch time with isolation / without
+ACCOUNT_TIER_BUDGET = 1.25  # one student's four notebooks: sandbox account / bubblewrap
 DEFAULT_STUDENTS = 2
 FULL_STUDENTS = 40
 
@@ -73,12 +76,14 @@ def grade_folder(folder, out, isolation):
     from autograder.grade import grade_batch
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        return grade_batch(folder, out, isolation, regrade=True, progress=False)[1]
+        return grade_batch(folder, out, isolation, regrade=True, progress=False).rows
 
 
 def _not_graded(rows):
     """The gradebook rows that were neither graded nor left for grading by hand."""
-    return [r for r in rows if not str(r.status).startswith(("graded", "manual"))]
+    from autograder.gradebook import Kind
+
+    return [r for r in rows if r.kind is Kind.NOT_GRADED]
 
 
 def bench_grading(report, settings):
@@ -158,6 +163,31 @@ def bench_grading(report, settings):
     report.say("   otter run per notebook (median): " + ", ".join(
         f"{nb} {statistics.median(t for (s, b), t in otter_times.items() if b == nb):.1f} s"
         for nb in CORE_NOTEBOOKS))
+    bench_account_tier(report, settings, isolated)
     if bad:
         statuses = sorted({f"{r.notebook}: {r.status}" for r in bad})
         report.say("   WARNING: grade_batch did not grade everything: " + "; ".join(statuses[:5]))
+
+
+def bench_account_tier(report, settings, bubblewrap):
+    """One student's four notebooks graded in the sandbox-account tier against the
+    bubblewrap tier, alternately (the tier needs a root grader)."""
+    if os.geteuid() != 0:
+        report.say("   sandbox-account tier not measured: it needs a root grader")
+        return
+    from autograder.sandbox_account import account_tier
+
+    account = account_tier("not used by the benchmark")
+    with tempfile.TemporaryDirectory(prefix="bench-account-") as tmp:
+        one = make_batch(pathlib.Path(tmp) / "one", 1)
+        failures = []
+        wrapped, ours, _ = side_by_side(
+            report, "one student, bubblewrap / sandbox account",
+            lambda: grade_folder(one, pathlib.Path(tmp) / "gradebook-bwrap", bubblewrap),
+            lambda: grade_folder(one, pathlib.Path(tmp) / "gradebook-account", account),
+            max(settings.reps, 3), lambda *rows: failures.extend(
+                r for each in rows for r in _not_graded(each)))
+    cost = ours / wrapped
+    report.row("grading", "one student, 4 notebooks: sandbox account / bubblewrap",
+               wrapped, ours, f"<= {ACCOUNT_TIER_BUDGET:g}x",
+               cost <= ACCOUNT_TIER_BUDGET and not failures, ratio=cost)

@@ -7,6 +7,9 @@ a whole number; any other real number may be an int, a float or a NumPy scalar (
 0-d array holding one). A bool, a string, an array of one or more dimensions, None
 where a number is due and a number where None is due are wrong.
 
+- `number_text(x)`: a number as people read it (public and hidden checks, widgets, the
+  gradebook and the feedback all write numbers with it).
+- `differing(before, after)`, `changed_pairs(before, after)`: where a table changed.
 - `describe(x)`, `as_number(x)`, `as_count(x)`, `as_pairs(x)`: the rule, as data.
 - `returned_number`, `returned_count`, `returned_table`, `returned_pairs`: the rule as
   the public checks use it, raising AssertionError with one message naming what the
@@ -24,14 +27,36 @@ import numpy as np
 _NDARRAY, _INTEGER, _FLOATING, _BOOL = np.ndarray, np.integer, np.floating, np.bool_
 
 
-def plain(x):
-    """A number as a student reads it: 3, 2.5, 0.512, nan, inf (not np.float64(2.5))."""
+def number_text(x, digits=6):
+    """A number as a student or an instructor reads it, the one way every message, widget
+    and gradebook writes one: 3, 2.5, 0.512, NaN, infinity, minus infinity, True, None
+    (never np.float64(2.5)), with at most `digits` significant digits."""
+    if x is None:
+        return "None"
     if isinstance(x, (bool, _BOOL)):
         return str(bool(x))
     if isinstance(x, (int, _INTEGER)):
         return str(int(x))
     x = float(x)
-    return f"{x:.6g}" if math.isfinite(x) else str(x)
+    if x != x:
+        return "NaN"
+    if math.isinf(x):
+        return "infinity" if x > 0 else "minus infinity"
+    return f"{x:.{digits}g}"
+
+
+def differing(before, after):
+    """Where array `after` differs from array `before`, entry by entry, NaN equal to NaN:
+    a boolean array. The one NaN-aware comparison of tables (the checks, the widgets);
+    array operators only, so a notebook that rebinds NumPy's functions cannot change it."""
+    return ~((after == before) | ((after != after) & (before != before)))
+
+
+def changed_pairs(before, after):
+    """The (state, action) entries of table `after` (an array) that differ from `before`,
+    NaN equal to NaN, in row order."""
+    rows, columns = differing(before, after).nonzero()
+    return [(int(s), int(a)) for s, a in zip(rows, columns)]
 
 
 def _real(x):
@@ -51,7 +76,7 @@ def describe(x):
     if isinstance(x, (bool, _BOOL)):
         return f"{bool(x)} (a bool)"
     if _real(x) is not None:
-        return plain(x.item() if isinstance(x, _NDARRAY) else x)
+        return number_text(x.item() if isinstance(x, _NDARRAY) else x)
     if isinstance(x, _NDARRAY):
         return f"an array of shape {tuple(x.shape)}"
     if isinstance(x, str):
@@ -73,7 +98,7 @@ def as_count(x):
     if value is None:
         return None, describe(x)
     if not math.isfinite(value) or value != int(value):
-        return None, f"{plain(value)}, which is not a whole number"
+        return None, f"{number_text(value)}, which is not a whole number"
     return int(value), None
 
 
@@ -106,6 +131,13 @@ def as_pairs(x):
     return pairs, None
 
 
+def _fail_unless(holds, message):
+    """Raise AssertionError(message), the public checks' failure, unless `holds` (raised
+    explicitly: `python -O` removes assert statements)."""
+    if not holds:
+        raise AssertionError(message)
+
+
 def _none_message(function, wanted):
     return f"{function} returned None, but it should return {wanted}: add a return statement at the end"
 
@@ -116,9 +148,9 @@ def _wrong_message(function, wanted, problem):
 
 def returned_number(result, function):
     """`result` as a float; AssertionError unless it is one number."""
-    assert result is not None, _none_message(function, "one number")
+    _fail_unless(result is not None, _none_message(function, "one number"))
     value, problem = as_number(result)
-    assert problem is None, _wrong_message(function, "one number", problem)
+    _fail_unless(problem is None, _wrong_message(function, "one number", problem))
     return value
 
 
@@ -128,21 +160,21 @@ def returned_count(result, function, none_allowed=False):
     if result is None and none_allowed:
         return None
     wanted = f"a whole number{' or None' if none_allowed else ''}"
-    assert result is not None, _none_message(function, wanted)
+    _fail_unless(result is not None, _none_message(function, wanted))
     value, problem = as_count(result)
-    assert problem is None, _wrong_message(function, wanted, problem)
+    _fail_unless(problem is None, _wrong_message(function, wanted, problem))
     return value
 
 
 def returned_table(result, shape, function):
     """`result` as a float array of `shape`; AssertionError unless it is one."""
     wanted = f"a NumPy array of shape {tuple(shape)}"
-    assert result is not None, _none_message(function, wanted)
+    _fail_unless(result is not None, _none_message(function, wanted))
     try:
         array = np.array(result, dtype=float)
     except (TypeError, ValueError):
         raise AssertionError(_wrong_message(function, "an array of numbers", describe(result))) from None
-    assert array.shape == tuple(shape), _wrong_message(function, wanted, describe(result))
+    _fail_unless(array.shape == tuple(shape), _wrong_message(function, wanted, describe(result)))
     return array
 
 
@@ -150,9 +182,9 @@ def returned_pairs(result, function):
     """`result` as a sorted list of (state, action) int pairs; AssertionError unless it
     holds such pairs (see `as_pairs`)."""
     wanted = "a list of (state, action) pairs"
-    assert result is not None, _none_message(function, wanted)
+    _fail_unless(result is not None, _none_message(function, wanted))
     pairs, problem = as_pairs(result)
-    assert problem is None, _wrong_message(function, wanted, problem)
+    _fail_unless(problem is None, _wrong_message(function, wanted, problem))
     return sorted(pairs)
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from .experiments import default_params
 from .learning import learn_environment, q_learning
 from .plotting import plot_runs_with_spread
+from .validation import check_max_steps
 from .worlds import QuentinsWorld
 
 
@@ -170,8 +171,9 @@ def run_decision_time_agent(env, model_updater, planner, params, max_steps, n_ep
     were never tried is worth nothing).
 
     Returns `(value, model, episode_steps, seconds_per_step)`; an episode's steps include
-    the final step taken in the goal.
+    the final step taken in the goal. ValueError unless `max_steps` is at least 1.
     """
+    check_max_steps(max_steps)
     value = np.full((env.n_states, env.n_actions), float(initial_value))
     model = np.full((env.n_states, env.n_actions, 2), np.nan)
     episode_steps = np.zeros(n_episodes)

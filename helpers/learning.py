@@ -12,7 +12,7 @@ NumPy scalars and checks only what can go wrong cheaply; when that check fails,
 
 import numpy as np
 
-from .validation import check_params, check_returned_array
+from .validation import check_max_steps, check_params, check_returned_array
 
 LEARNING_PARAMS = ("epsilon", "alpha", "gamma")
 
@@ -108,9 +108,10 @@ def learn_environment(env, model_updater, planner, params, max_steps, n_episodes
     is used as given and must keep its shape.
 
     Returns `(value, reward_sums, episode_steps)`; an episode's steps include the
-    final step taken in the goal.
+    final step taken in the goal. ValueError unless `max_steps` is at least 1.
     """
     check_params(params, LEARNING_PARAMS)
+    check_max_steps(max_steps)
     value = np.ones((env.n_states, env.n_actions))
     if model is None:
         model = np.full((env.n_states, env.n_actions, 2), np.nan)

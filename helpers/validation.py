@@ -25,3 +25,9 @@ def check_returned_array(returned, shape, who):
                         " (did you forget the return statement?)")
     return returned
 
+
+
+def check_max_steps(max_steps):
+    """Raise a clear error unless `max_steps` is a whole number of steps, at least 1."""
+    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
+        raise ValueError(f"max_steps must be a whole number of steps, at least 1, got {max_steps!r}")

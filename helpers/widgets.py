@@ -21,244 +21,25 @@ Randomness: each widget draws from its own seeded generator, swapped into NumPy'
 one only while it runs, so results are reproducible and the notebook's other cells get
 the random numbers they would have had without the widget.
 
-Computation (functions that return data: `run_learning`, `collect_experience`,
-`observed_pairs`, `changed_entries`, `plan_one_step`, `describe_step`) is kept apart from
-drawing (`draw_planning_step`, which takes data) and from the widgets that wire them up.
+This module holds the widgets only: what they compute (functions that return data) is in
+`widget_runs`, what they draw (functions that take data) in `widget_drawing`; their
+names are exported here too.
 """
 
-import contextlib
 import html
-from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
 
 from . import plotting
 from .experiments import default_params, run_shortcut_experiment
-from .learning import learn_environment, q_learning
-from .validation import check_returned_array
 from .widget_display import StaticFallback, figure_output, function_name
+from .widget_drawing import draw_planning_step
+from .widget_runs import (DEFAULT_SEED, Experience, LearningRun, PlanningStep, collect_experience,
+                          describe_step, observed_pairs, plan_one_step, private_random,
+                          run_learning)
 from .worlds import ACTION_NAMES, QuentinsWorld
-
-DEFAULT_SEED = 1
-_OBSERVED_COLOUR = "#4c78a8"
-_SAMPLED_COLOUR = "#f58518"
-
-
-# --------------------------------------------------------------------------- randomness
-
-@contextlib.contextmanager
-def private_random(stream):
-    """Run a block with NumPy's global generator set to `stream` (a `RandomState`);
-    afterwards `stream` has advanced and the global generator is as it was."""
-    saved = np.random.get_state()
-    np.random.set_state(stream.get_state())
-    try:
-        yield stream
-    finally:
-        stream.set_state(np.random.get_state())
-        np.random.set_state(saved)
-
-
-# --------------------------------------------------------------------------- computation
-
-@dataclass
-class LearningRun:
-    """One run of the explorer: its settings and what `learn_environment` returned."""
-    params: dict
-    n_episodes: int
-    seed: int
-    value: np.ndarray
-    reward_sums: np.ndarray
-    episode_steps: np.ndarray
-
-
-def run_learning(model_updater, planner, k, epsilon, alpha, n_episodes, seed=DEFAULT_SEED,
-                 max_steps=1000):
-    """Run Dyna-Q on a fresh Quentin's World with the given settings and seed."""
-    params = default_params(k=int(k), epsilon=float(epsilon), alpha=float(alpha))
-    with private_random(np.random.RandomState(seed)):
-        value, reward_sums, episode_steps = learn_environment(
-            QuentinsWorld(), model_updater, planner, params, max_steps, int(n_episodes))
-    return LearningRun(params, int(n_episodes), seed, value, reward_sums, episode_steps)
-
-
-@dataclass
-class Experience:
-    """What the agent knows after its real steps: model, value table and the path."""
-    model: np.ndarray
-    value: np.ndarray
-    path: list = field(default_factory=list)  # (state, action, reward, next_state)
-
-
-def collect_experience(env, model_updater, n_steps, params=None):
-    """Take `n_steps` uniformly random real steps from the start (back to the start
-    after the goal), learning from each with Q-learning and `model_updater`.
-
-    Draws from NumPy's global generator: wrap in `private_random` to control it.
-    """
-    params = default_params(**(params or {}))
-    value = np.ones((env.n_states, env.n_actions))
-    model = np.full((env.n_states, env.n_actions, 2), np.nan)
-    path = []
-    state = env.init_state
-    for _ in range(int(n_steps)):
-        action = int(np.random.randint(env.n_actions))
-        next_state, reward = env.get_outcome(state, action)
-        value = q_learning(state, action, reward, next_state, value, params)
-        model = check_returned_array(model_updater(model, state, action, reward, next_state),
-                                     (env.n_states, env.n_actions, 2), "the model update")
-        path.append((state, action, reward, next_state))
-        state = env.init_state if next_state is None else next_state
-    return Experience(model, value, path)
-
-
-def observed_pairs(model):
-    """The (state, action) pairs the model has seen (reward not NaN), as a list of tuples."""
-    return [tuple(pair) for pair in np.argwhere(~np.isnan(np.asarray(model)[:, :, 0])).tolist()]
-
-
-def changed_entries(before, after):
-    """The (state, action) entries that differ between two value tables (NaN == NaN)."""
-    before, after = np.asarray(before), np.asarray(after)
-    differ = ~((before == after) | (np.isnan(before) & np.isnan(after)))
-    return [tuple(pair) for pair in np.argwhere(differ).tolist()]
-
-
-@dataclass
-class PlanningStep:
-    """One planning update (the planner run with k = 1) and what it changed.
-
-    `state`, `action`, `before`, `after`, `reward` and `next_state` describe the one
-    value that changed; they are None when none did (or more than one did, a bug
-    reported in `problem`). `next_state` is None for a terminal next state.
-    """
-    value: np.ndarray               # the value table after the update
-    changed: list                   # every (state, action) whose value changed
-    state: int = None
-    action: int = None
-    reward: float = None
-    next_state: int = None
-    before: float = None
-    after: float = None
-    problem: str = None             # what the planner did wrong, if anything
-
-
-def plan_one_step(model, value, planner, params=None):
-    """Call `planner` once with `params['k'] = 1` on copies of `model` and `value` and
-    find, by comparing the value tables, which (state, action) it updated.
-
-    Draws from NumPy's global generator: wrap in `private_random` to control it.
-    """
-    params = dict(default_params(**(params or {})), k=1)
-    model = np.asarray(model)
-    model_copy = model.copy()
-    returned = check_returned_array(planner(model_copy, value.copy(), params), value.shape,
-                                    "the planner")
-    changed = changed_entries(value, returned)
-    step = PlanningStep(value=returned, changed=changed)
-    if not np.array_equal(model, model_copy, equal_nan=True):
-        step.problem = "the planner changed the model; planning must only read it"
-    elif len(changed) > 1:
-        step.problem = (f"with params['k'] = 1 the planner changed {len(changed)} values; "
-                        "one planning update changes at most one")
-    if len(changed) == 1:
-        s, a = changed[0]
-        reward, next_state = model[s, a].tolist()
-        step.state, step.action, step.reward = s, a, reward
-        step.next_state = None if next_state != next_state else int(next_state)
-        step.before, step.after = value.item(s, a), returned.item(s, a)
-        if reward != reward:
-            step.problem = (f"the planner changed Q[{s}, {a}], a pair the model has never "
-                            "seen; it should sample only observed pairs")
-    return step
-
-
-def _number(x):
-    return f"{x:.4g}" if isinstance(x, float) else str(x)
-
-
-def describe_step(step):
-    """The text line for a planning update, e.g. 'sampled (state 44, action 1 = up):
-    model says reward 0, next state 54; Q[44, 1] changed from 0.9 to 0.86'."""
-    if step.problem and step.state is None:
-        return f"Problem: {step.problem}."
-    if step.state is None:
-        return ("No Q-value changed: the sampled pair's value already equals its target "
-                "R + γ max Q(S', ·). Click again to sample another pair.")
-    s, a = step.state, step.action
-    next_state = "terminal (the episode ends)" if step.next_state is None else step.next_state
-    text = (f"sampled (state {s}, action {a} = {ACTION_NAMES[a]}): model says reward "
-            f"{_number(step.reward)}, next state {next_state}; Q[{s}, {a}] changed from "
-            f"{_number(step.before)} to {_number(step.after)}")
-    return text + (f". Problem: {step.problem}." if step.problem else "")
-
-
-# --------------------------------------------------------------------------- drawing
-
-def _pair_arrows(env, pairs, length):
-    x, y = plotting.cell_centres(env, [s for s, _ in pairs])
-    u, v = plotting.action_arrows([a for _, a in pairs])
-    return x, y, u * length, v * length
-
-
-def draw_planning_step(env, model, value, step=None, n_updates=0, axes=None):
-    """Draw the grid with every observed (state, action) pair as a blue arrow, the pair a
-    planning `step` sampled as an orange arrow with its next state outlined, and, beside
-    it, that state's action values before and after the update. Returns the figure."""
-    if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(11, 5), gridspec_kw={"width_ratios": [1.25, 1]})
-    grid_ax, bar_ax = axes
-    plotting.draw_grid(env, grid_ax)
-    pairs = observed_pairs(model)
-    for state in sorted({s for s, _ in pairs}):
-        grid_ax.add_patch(Rectangle((state % env.dim_x, state // env.dim_x), 1, 1,
-                                    color=_OBSERVED_COLOUR, alpha=0.15, zorder=0.5))
-    if pairs:
-        grid_ax.quiver(*_pair_arrows(env, pairs, 0.4), angles="xy", scale_units="xy", scale=1,
-                       color=_OBSERVED_COLOUR, width=0.006, headwidth=4, headlength=4,
-                       headaxislength=3.5, zorder=2)
-    handles = [Line2D([], [], color=_OBSERVED_COLOUR, linewidth=2,
-                      label=f"observed pairs ({len(pairs)})")]
-    sampled = step is not None and step.state is not None
-    if sampled:
-        grid_ax.quiver(*_pair_arrows(env, [(step.state, step.action)], 0.45), angles="xy",
-                       scale_units="xy", scale=1, color=_SAMPLED_COLOUR, width=0.016, headwidth=3,
-                       headlength=3, headaxislength=2.6, zorder=3)
-        handles.append(Line2D([], [], color=_SAMPLED_COLOUR, linewidth=4, label="sampled pair"))
-        if step.next_state is not None:
-            nx, ny = step.next_state % env.dim_x, step.next_state // env.dim_x
-            grid_ax.add_patch(Rectangle((nx + 0.06, ny + 0.06), 0.88, 0.88, fill=False,
-                                        edgecolor=_SAMPLED_COLOUR, linewidth=2.5,
-                                        linestyle="--", zorder=3))
-            handles.append(Patch(fill=False, edgecolor=_SAMPLED_COLOUR, linestyle="--",
-                                 linewidth=2, label="its next state (model)"))
-    grid_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=3,
-                   fontsize=10)
-    grid_ax.set_title(f"Planning update {n_updates}" if n_updates else "The model so far")
-
-    if sampled:
-        row_before = value[step.state].copy()
-        row_before[step.action] = step.before
-        positions = np.arange(env.n_actions)
-        bar_ax.bar(positions - 0.2, row_before, width=0.4, color="0.7", label="before")
-        bar_ax.bar(positions + 0.2, value[step.state], width=0.4, color=_SAMPLED_COLOUR,
-                   label="after")
-        bar_ax.set_xticks(positions, [f"{a} {name}" for a, name in enumerate(ACTION_NAMES)])
-        bar_ax.set(title=f"Q[{step.state}, ·] before and after", ylabel="action value")
-        bar_ax.axhline(0, color="0.3", linewidth=0.8)
-        bar_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
-    else:
-        bar_ax.axis("off")
-        bar_ax.text(0.5, 0.5, "Click “Plan one step”:\none observed pair is sampled\n"
-                    "and its Q-value updated\nfrom what the model says.",
-                    ha="center", va="center", fontsize=13, transform=bar_ax.transAxes)
-    fig = grid_ax.figure
-    fig.tight_layout()
-    return fig
 
 
 def _error_text(error):
@@ -463,6 +244,10 @@ class ShortcutReplay(StaticFallback, widgets.VBox):
         self.model_updater, self.planner, self.seed = model_updater, planner, seed
         self.k, self.n_episodes, self.shortcut_episode = k, n_episodes, shortcut_episode
         self.labels = ["Q-learning", f"Dyna-Q (k = {k})"]
+        world = QuentinsWorld()  # the world's own facts: where the shortcut is, how short it makes it
+        self.shortcut = world.shortcut
+        world.toggle_shortcut()
+        self.shortest_open = world.shortest_episode()
         self.toggle = widgets.ToggleButton(shortcut_open, description="Open the shortcut",
                                            icon="unlock", button_style="warning",
                                            layout=widgets.Layout(width="auto", min_width="190px"),
@@ -512,7 +297,7 @@ class ShortcutReplay(StaticFallback, widgets.VBox):
         fig, ax = plt.subplots(figsize=(9, 5))
         plotting.plot_steps_per_episode(
             steps, self.labels, shortcut_episode=self.shortcut_episode if shortcut_open else None,
-            optimal_steps=10 if shortcut_open else None, ax=ax,
+            optimal_steps=self.shortest_open if shortcut_open else None, ax=ax,
             title=(f"Shortcut opens at episode {self.shortcut_episode}" if shortcut_open
                    else "Shortcut stays closed"))
         self.last_figure = fig
@@ -520,7 +305,8 @@ class ShortcutReplay(StaticFallback, widgets.VBox):
         late = slice(self.n_episodes - 50, None)
         self.status.value = (
             ("Shortcut <b>open</b> from episode " f"{self.shortcut_episode}" if shortcut_open
-             else "Shortcut (up from state 64) <b>closed</b>") +
+             else f"Shortcut ({ACTION_NAMES[self.shortcut[1]]} from state {self.shortcut[0]}) "
+                  "<b>closed</b>") +
             f". Mean steps over the last 50 episodes: {self.labels[0]} "
             f"{steps[0, late].mean():.1f}, {self.labels[1]} {steps[1, late].mean():.1f}. "
             "Flip the switch to compare (a few seconds the first time).")
@@ -580,7 +366,7 @@ def shortcut_replay(model_updater, planner, **options):
 
 __all__ = [
     "Experience", "LearningRun", "PlanningExplorer", "PlanningStep", "PlanningStepper",
-    "ShortcutReplay", "changed_entries", "collect_experience", "describe_step",
+    "ShortcutReplay", "collect_experience", "describe_step",
     "draw_planning_step", "figure_output", "observed_pairs", "plan_one_step",
     "planning_explorer", "planning_stepper", "private_random", "run_learning",
     "shortcut_replay",

@@ -79,14 +79,25 @@ class GridWorld:
         self._rng = np.random.default_rng(seed)
         self.shortcut = None if shortcut is None else self._check_move(*shortcut)
         self.shortcut_open = False
+        # the one table of the dynamics: (state, action) -> (next_state, reward) of the move
         self._outcomes = {
             (s, a): self._compute_outcome(s, a)
             for s in range(self.n_states)
             for a in range(self.n_actions)
         }
 
+    def taken_actions(self, action):
+        """The slip rule, as `[(probability, action actually taken), ...]`: `action` with
+        probability 1 - slip, and each action (`action` too) with slip / n_actions."""
+        if not self.slip:
+            return [(1.0, action)]
+        return [(self.slip / self.n_actions + (1.0 - self.slip) * (taken == action), taken)
+                for taken in range(self.n_actions)]
+
     def get_outcome(self, state, action):
-        """Return `(next_state, reward)` for taking `action` in `state`.
+        """Return `(next_state, reward)` for taking `action` in `state`: the table's move
+        of the action actually taken, drawn from `taken_actions` with the world's own
+        generator (a slip with probability `slip`, then a uniformly random action).
 
         `next_state` is None when the episode ends (any action in the goal).
         """
@@ -99,19 +110,34 @@ class GridWorld:
             raise
 
     def get_all_outcomes(self):
-        """Return `{(state, action): [(probability, next_state, reward), ...]}`."""
+        """Return `{(state, action): [(probability, next_state, reward), ...]}`: the table's
+        moves weighted by `taken_actions`, equal outcomes merged."""
         outcomes = {}
-        for (state, action), outcome in self._outcomes.items():
-            if not self.slip:
-                outcomes[state, action] = [(1.0, *outcome)]
-                continue
+        for state, action in self._outcomes:
             merged = {}
-            for taken in range(self.n_actions):
-                prob = self.slip / self.n_actions + (1.0 - self.slip) * (taken == action)
+            for probability, taken in self.taken_actions(action):
                 key = self._outcomes[state, taken]
-                merged[key] = merged.get(key, 0.0) + prob
+                merged[key] = merged.get(key, 0.0) + probability
             outcomes[state, action] = [(p, ns, r) for (ns, r), p in merged.items()]
         return outcomes
+
+    def shortest_episode(self):
+        """The fewest steps of an episode from the start that enters no red cell, with no
+        slip: the moves of the shortest such path to the goal, plus the step taken in the
+        goal, which ends it (as `learn_environment` counts an episode's steps)."""
+        distance, frontier = {self.init_state: 0}, [self.init_state]
+        while frontier:
+            reached = []
+            for state in frontier:
+                for action in range(self.n_actions):
+                    next_state, reward = self._outcomes[state, action]
+                    if next_state is not None and reward >= 0 and next_state not in distance:
+                        distance[next_state] = distance[state] + 1
+                        reached.append(next_state)
+            frontier = reached
+        if self.goal_state not in distance:
+            raise ValueError(f"{self.name}'s goal cannot be reached from its start")
+        return distance[self.goal_state] + 1
 
     def toggle_shortcut(self):
         """Open the shortcut if it is closed, close it if it is open."""

@@ -1,7 +1,7 @@
 """A simulated fresh Google Colab runtime for tests/test_colab.py, built offline from the
-wheels that `make test` downloads into .colab/ (tests/data/colab/ lists them, with their
-source): Python 3.12 with Colab's own versions of numpy, ipywidgets, IPython, ipykernel
-and the rest, and a stand-in for Colab's `google.colab` that its kernel loads at start-up
+wheels that `make test` downloads into .colab/ (tests/data/colab/ lists them, and
+source.txt there says where the list comes from): Colab's Python (3.13) with Colab's own
+versions of numpy, ipywidgets, IPython, ipykernel and the rest, and a stand-in for Colab's `google.colab` that its kernel loads at start-up
 (ipywidgets imported, Colab's `%pip`).
 
 `build_base` installs that environment once; `fresh_runtime` gives each notebook its own
@@ -15,29 +15,29 @@ import re
 import shutil
 import subprocess
 
+from autograder.colab_packages import canonical, pins_of
 from conftest import ROOT
 
 CACHE = ROOT / ".colab"
 DATA = ROOT / "tests" / "data" / "colab"
 PREINSTALLED = DATA / "preinstalled.txt"
 SETUP_DOWNLOADS = DATA / "setup_downloads.txt"
+SOURCE = DATA / "source.txt"
 KERNEL = "colab"
-
-
-def canonical(name):
-    """A distribution name as pip compares names (PEP 503)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def pins(path):
     """`{name: version}` of a requirements file of `name==version` lines."""
-    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
-    return dict((canonical(name), version)
-                for name, version in (line.split("==") for line in lines if line))
+    return {canonical(name): version for name, version in pins_of(path)}
+
+
+def colab_python_version():
+    """Colab's Python, "3.13.15", as tests/data/colab/source.txt records it."""
+    return re.search(r"^python: (\S+)$", SOURCE.read_text(), re.MULTILINE).group(1)
 
 
 def colab_python():
-    """The Python 3.12 that `make test` downloaded the wheels for."""
+    """The Python (Colab's major.minor) that `make test` downloaded the wheels for."""
     recorded = CACHE / "python"
     if not recorded.exists():
         raise RuntimeError("the simulated Colab runtime's wheels are missing: run `make test` "

@@ -207,3 +207,9 @@ def test_masters_hold_no_control_characters(name):
     backslash (\\a is a bell character) and shows up broken in the notebook."""
     for cell in nbformat.read(masters.master_path(name), as_version=4).cells:
         assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", cell.source), cell.source[:80]
+
+
+def test_a_function_the_course_does_not_have_is_named_with_the_ones_it_has():
+    with pytest.raises(LookupError, match="no graded function 'dyna_q_planing' in the course: "
+                                          "it has dyna_q_model_update, dyna_q_planning, "):
+        course.function("dyna_q_planing")

@@ -1,12 +1,14 @@
-"""Google Colab as students get it, simulated offline (tests/colab_runtime.py): Python 3.12
-with Colab's own versions (ipywidgets 7.7.1, imported when the kernel starts; IPython 7.34;
-ipykernel 6.17; numpy 2.0.2; tests/data/colab/preinstalled.txt says where they come from).
+"""Google Colab as students get it, simulated offline (tests/colab_runtime.py): Colab's
+Python with Colab's own versions (ipywidgets 7.7.1, imported when the kernel starts;
+IPython 7.34; ipykernel 6.17; numpy 2.1; tests/data/colab/source.txt says where they
+come from, `make colab-runtime` writes the list).
 
 Each student notebook, with the reference answers pasted in, runs in a fresh copy of that
 runtime, its setup cell installing the student release's package from a local wheel and
 Otter from the cache: the setup cell prints nothing and replaces none of Colab's packages,
-every public check passes, and every widget is displayed and then driven as a student
-would drive it. The widget unit tests run once more there, under ipywidgets 7.7.1.
+every public check passes, no cell shows a warning, and every widget is displayed and then
+driven as a student would drive it. The widget unit tests run once more there, under
+Colab's ipywidgets, with no warning either.
 """
 
 import copy
@@ -26,7 +28,7 @@ from packaging.requirements import Requirement
 from autograder.course import NOTEBOOKS
 from autograder.submissions import fill_notebook, reference_sources
 from colab_runtime import (PREINSTALLED, SETUP_DOWNLOADS, build_base, canonical,
-                           fresh_runtime, installed, pins)
+                           colab_python_version, fresh_runtime, installed, pins)
 from conftest import ROOT
 from helpers.widget_display import WIDGET_VIEW
 
@@ -39,6 +41,7 @@ STUDENT_ACTIONS = {
     "shortcut_replay": "widget.toggle.value = True\nassert set(widget.results) == {False, True}",
 }
 COURSE_PACKAGE = "dynaq-course-helpers"
+COLAB = pins(PREINSTALLED)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,15 @@ def run_in_fresh_runtime(colab, notebook, label, monkeypatch):
     NotebookClient(notebook, timeout=600, kernel_name="colab", allow_errors=True,
                    resources={"metadata": {"path": str(content)}}).execute()
     return runtime, content
+
+
+def warnings_shown(notebook):
+    """What a student would read as a warning: anything a cell writes to stderr (where
+    Python's warnings go) and any output that names a warning."""
+    return [(cell.source[:60], text) for cell in notebook.cells if cell.cell_type == "code"
+            for output in cell.outputs
+            for text in [output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))]
+            if output.get("name") == "stderr" or re.search(r"warn", text, re.IGNORECASE)]
 
 
 def text_of(cell):
@@ -125,8 +137,10 @@ def test_the_runtime_has_colabs_versions_and_imports_ipywidgets_at_kernel_start(
         "import importlib.util\nprint(importlib.util.find_spec('helpers'))\n%pip --version")])
     run_in_fresh_runtime(colab, probe, "probe", monkeypatch)
     lines = text_of(probe.cells[0]).splitlines()
-    assert lines[:2] == ["('3', '12') True True", "None"], "no course package before setup"
-    assert lines[2].startswith("pip 24.1.2 "), "Colab's %pip runs pip and adds no note"
+    major, minor = colab_python_version().split(".")[:2]
+    assert lines[:2] == [f"('{major}', '{minor}') True True", "None"], \
+        "Colab's Python, and no course package before setup"
+    assert lines[2].startswith(f"pip {COLAB['pip']} "), "Colab's %pip runs pip and adds no note"
     assert len(lines) == 3
 
 
@@ -155,13 +169,15 @@ def test_notebook_runs_in_a_fresh_colab_runtime_and_passes_its_public_checks(col
     notebook = with_student_actions(fill_notebook(name, reference_sources()))
     runtime, content = run_in_fresh_runtime(colab, notebook, name, monkeypatch)
     assert errors(notebook) == []
+    assert warnings_shown(notebook) == [], "a student sees no warning"
     setup, otter_cell = setup_cells(notebook)
     assert setup.outputs == [] and otter_cell.outputs == [], \
         "the setup cell and `grader = otter.Notebook()` print nothing (README, For students)"
     assert sorted(p.name for p in (content / "tests").glob("*.py")), "the checks are in place"
     assert installed(runtime) == after_setup(), \
         "the setup cell adds the course package and Otter and replaces nothing of Colab's"
-    assert text_of(notebook.cells[-1]).strip() == "7.7.1", "the kernel kept Colab's ipywidgets"
+    assert text_of(notebook.cells[-1]).strip() == COLAB["ipywidgets"], \
+        "the kernel kept Colab's ipywidgets"
 
     checks = [text_of(cell) for cell in notebook.cells if cell.source.startswith("grader.check(")]
     assert checks and all("All test cases passed" in report for report in checks), checks
@@ -188,6 +204,9 @@ def test_widget_callbacks_pass_under_colabs_ipywidgets_7(colab):
     result = subprocess.run([colab.base / "bin" / "python", "-m", "pytest", "-p",
                              "no:cacheprovider", "tests/test_widgets.py"],
                             cwd=ROOT, capture_output=True, text=True)
-    assert "ipywidgets 7.7.1" in result.stdout, result.stdout[:2000]
+    assert f"ipywidgets {COLAB['ipywidgets']}" in result.stdout, result.stdout[:2000]
     assert result.returncode == 0, result.stdout[-4000:]
     assert re.search(r"\b\d+ passed\b", result.stdout) and " failed" not in result.stdout
+    summary = result.stdout.partition("warnings summary")[2]
+    assert not re.search(r"^\s*(helpers|tests)/", summary, re.MULTILINE), \
+        f"the course's code gives no warning under Colab's versions: {summary}"

@@ -33,9 +33,11 @@ def test_a_failed_check_without_a_message_says_so():
 
 
 def test_a_missing_function_is_said_once_and_every_check_names_it():
-    checks = [CheckResult("test_public", False, False, 1.0, MISSING, "public example"),
+    checks = [CheckResult("test_public", False, False, 1.0, MISSING, "public example",
+                          "dyna_q_planning"),
               CheckResult("test_hidden", False, True, 1.5,
-                          f"your dyna_q_planning raised {MISSING} when called with k=3.", "hidden")]
+                          f"your dyna_q_planning raised {MISSING} when called with k=3.", "hidden",
+                          "dyna_q_planning")]
     text = feedback(checks)
     assert text.count("is not defined in your notebook") == 1
     assert "**`dyna_q_planning` is not defined in your notebook: did you delete, rename or not " \
@@ -47,6 +49,20 @@ def test_a_missing_function_is_said_once_and_every_check_names_it():
 
 def test_a_name_missing_inside_the_function_is_said_once_too():
     message = "your dyna_q_planning raised NameError: name 'q_learning' is not defined when called."
-    text = feedback([CheckResult(f"test_{n}", False, True, 1.0, message, f"check {n}") for n in "ab"])
+    text = feedback([CheckResult(f"test_{n}", False, True, 1.0, message, f"check {n}", "q_learning")
+                     for n in "ab"])
     assert text.count("`q_learning` is not defined in your notebook") == 1
     assert "raised" not in text
+
+
+def test_an_undefined_name_is_read_from_the_exception_and_never_from_its_message():
+    from autograder.grade_one import undefined_name
+    from autograder.sandbox import MissingName
+    try:
+        try:
+            MissingName("dyna_q_planning")()
+        except NameError:
+            raise AssertionError("dyna_q_planning raised an error")  # as a check words it
+    except AssertionError as failure:
+        assert undefined_name(failure) == "dyna_q_planning"
+    assert undefined_name(AssertionError("NameError: name 'q_update' is not defined")) == ""

@@ -12,10 +12,13 @@ import sys
 import nbformat
 import pytest
 
-from autograder import nbgrader_course
+from autograder import course, nbgrader_course
 from autograder.course import NOTEBOOKS
-from autograder.masters import questions
-from autograder.results import Outcome
+from autograder.grade import MISSING_DETAIL
+from autograder.grade_one import WRONG_RELEASE_DETAIL
+from autograder.gradebook import COLUMNS, MANUAL_STATUS, Kind
+from autograder.masters import check_module, questions
+from autograder.results import Outcome, Status, not_defined
 from autograder.submissions import reference_sources, write_correct_submissions, write_submission
 from conftest import ROOT
 
@@ -32,6 +35,9 @@ CORRECT = ["dyna_q_planning/correct/default_rng_integers.py",
            "dyna_q_model_update/correct/copy_then_return.py"]
 
 
+UNDEFINED_HELPER = "def dyna_q_planning(model, value, params):\n    return q_update(model, value, params)\n"
+
+
 def expected_failures(path):
     first = path.read_text().splitlines()[0]
     return {name.strip() for name in first.split(":", 1)[1].split(",")}
@@ -42,13 +48,11 @@ def batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     write_correct_submissions(folder, "alice")
     for number, (relative, function) in enumerate(BUGGY.items()):
-        home = "01_model_update" if function == "dyna_q_model_update" else "02_planning"
-        write_submission(folder, f"buggy{number}", home,
+        write_submission(folder, f"buggy{number}", course.function(function).notebook,
                          {**reference_sources(), function: (CORPUS / relative).read_text()})
     for number, relative in enumerate(CORRECT):
         function = relative.split("/")[0]
-        home = "01_model_update" if function == "dyna_q_model_update" else "02_planning"
-        write_submission(folder, f"variant{number}", home,
+        write_submission(folder, f"variant{number}", course.function(function).notebook,
                          {**reference_sources(), function: (CORPUS / relative).read_text()})
     (folder / "broken").mkdir()
     (folder / "broken" / "02_planning.ipynb").write_text('{"cells": [')
@@ -61,6 +65,8 @@ def batch(tmp_path_factory):
     crashing = reference_sources()
     crashing["dyna_q_planning"] = "raise RuntimeError('my cell is broken')"
     write_submission(folder, "crashing", "02_planning", crashing)
+    write_submission(folder, "undefined_helper", "02_planning", {
+        **reference_sources(), "dyna_q_planning": UNDEFINED_HELPER})
     (folder / "stray").mkdir()
     (folder / "stray" / "notes.txt").write_text("not a notebook")
     out = tmp_path_factory.mktemp("out")
@@ -80,7 +86,7 @@ def rows_of(rows, student, notebook=None):
 def test_gradebook_has_the_contract_columns(batch):
     _, out, _, _ = batch
     header = (out / "gradebook.csv").read_text().splitlines()[0]
-    assert header == "student,notebook,question,score,max_score,status"
+    assert header == "student,notebook,question,score,max_score,status,kind,late"
 
 
 def test_correct_submissions_get_full_marks_on_every_autograded_question(batch):
@@ -89,34 +95,41 @@ def test_correct_submissions_get_full_marks_on_every_autograded_question(batch):
         for question, points, manual in questions(notebook):
             row = rows_of(rows, "alice", notebook)[question]
             if manual:
-                assert row["status"] == "manual: grade by hand"
+                assert (row["kind"], row["status"]) == (Kind.AWAITING_HAND.value, MANUAL_STATUS)
             else:
-                assert (float(row["score"]), row["status"]) == (points, "graded"), row
+                assert (float(row["score"]), row["kind"], row["status"]) == (
+                    points, Kind.AUTOGRADED.value, Status.GRADED.value), row
 
 
 @pytest.mark.parametrize("number", range(len(CORRECT)))
 def test_other_correct_implementations_get_full_marks(batch, number):
     _, _, rows, _ = batch
-    for row in rows_of(rows, f"variant{number}").values():
-        if row["status"] == "graded":
-            assert row["score"] == row["max_score"], row
+    graded = [row for row in rows_of(rows, f"variant{number}").values()
+              if row["kind"] == Kind.AUTOGRADED.value]
+    assert graded and all(row["score"] == row["max_score"] for row in graded), graded
 
 
 @pytest.mark.parametrize("number, relative", list(enumerate(BUGGY)))
 def test_buggy_submissions_lose_points_on_their_question_with_the_right_message(batch, number,
                                                                                 relative):
-    import dynaq_checks
     _, out, rows, _ = batch
     function = BUGGY[relative]
-    row = rows_of(rows, f"buggy{number}")[function]
+    home = course.function(function).notebook
+    row = rows_of(rows, f"buggy{number}", home)[function]
     failing = expected_failures(CORPUS / relative)
-    checks = dynaq_checks.CHECKS[function]
-    lost = sum(check.points for check in checks if check.name in failing)
-    assert float(row["max_score"]) - float(row["score"]) >= lost
-    feedback = next((out / "feedback" / f"buggy{number}").glob("*.md")).read_text()
-    assert "✗ failed, 0 of" in feedback and "(hidden check)" in feedback
-    assert "Traceback" not in feedback
-    assert "_checks" not in feedback and "check_kit" not in feedback
+    checks = {check.name: check for check in
+              check_module(course.function(function).checks).CHECKS[function]}
+    assert float(row["max_score"]) - float(row["score"]) >= sum(checks[n].points for n in failing)
+    outcome = Outcome.from_json(json.loads(
+        (out / "results" / f"buggy{number}" / f"{home}.json").read_text()))
+    failed = {check.name.removeprefix("test_"): check for check in outcome.questions[function].checks
+              if check.hidden and not check.passed}
+    assert set(failed) == failing  # the corpus file names the checks it fails: those only
+    feedback = (out / "feedback" / f"buggy{number}" / f"{home}.md").read_text()
+    for name in failing:  # each said in plain words, with the check's own message
+        assert f"(hidden check): {checks[name].description}\n  - {failed[name].message.splitlines()[0]}" \
+            in feedback
+    assert "Traceback" not in feedback and "check_kit" not in feedback
 
 
 def test_each_feedback_lists_every_check_and_its_points_add_up_to_the_score(batch):
@@ -147,18 +160,18 @@ def test_unreadable_notebook_scores_zero_with_a_reason_on_every_question(batch):
 
 def test_notebook_of_another_assignment_scores_zero(batch):
     _, _, rows, _ = batch
-    graded = [r for r in rows_of(rows, "wrong", "03_how_much_to_plan").values() if r["status"] != "manual: grade by hand"]
-    assert graded and all(r["score"] == "0" and r["status"].startswith("wrong assignment")
-                          for r in graded)
+    wrong = rows_of(rows, "wrong", "03_how_much_to_plan").values()
+    assert len(wrong) == len(questions("03_how_much_to_plan"))
+    assert all((r["score"], r["kind"]) == ("0", Kind.NOT_GRADED.value)
+               and r["status"].startswith(Status.WRONG_ASSIGNMENT.value) for r in wrong)
 
 
 def test_a_notebook_of_the_nbgrader_release_is_not_graded_and_says_why(batch):
     _, out, rows, _ = batch
     hub = rows_of(rows, "hub", "01_model_update")
-    assert hub and all(r["score"] == "0" for r in hub.values())
-    assert all(r["status"].startswith("wrong release: this notebook is from the nbgrader "
-                                      "(JupyterHub) release") for r in hub.values())
-    assert "Colab/Otter student release" in (out / "feedback" / "hub" / "01_model_update.md").read_text()
+    assert len(hub) == len(questions("01_model_update"))
+    assert all((r["score"], r["status"]) == ("0", WRONG_RELEASE_DETAIL) for r in hub.values())
+    assert WRONG_RELEASE_DETAIL in (out / "feedback" / "hub" / "01_model_update.md").read_text()
 
 
 def test_a_crashing_cell_costs_only_what_depends_on_it(batch):
@@ -169,18 +182,36 @@ def test_a_crashing_cell_costs_only_what_depends_on_it(batch):
     assert graded["pasted_model_update"]["status"].startswith("graded")
 
 
-def test_a_file_that_is_no_course_notebook_is_reported(batch):
-    _, _, rows, _ = batch
-    [row] = [r for r in rows if r["student"] == "stray" and r["question"] == ""]
-    assert row["score"] == "0" and "not a course notebook" in row["status"]
-    assert row["notebook"] == "stray/notes.txt"
-    owed = {r["notebook"] for r in rows if r["student"] == "stray" and r["question"]}
+def test_a_file_that_is_no_course_notebook_is_reported_apart_from_the_gradebook(batch):
+    _, out, rows, stdout = batch
+    assert {r["notebook"] for r in rows} <= set(NOTEBOOKS)  # never a file's path
+    assert "other files: 1" in stdout and "  stray/notes.txt: not a course notebook" in stdout
+    assert "stray/notes.txt" in (out / "report.html").read_text()
+    owed = {r["notebook"] for r in rows if r["student"] == "stray"}
     assert owed == set(NOTEBOOKS)  # they handed in no notebook at all: every one is missing
 
 
-def test_summary_reports_counts_and_means(batch):
-    *_, stdout = batch
-    assert "submissions:" in stdout and "dyna_q_planning" in stdout
+def test_a_name_the_students_own_function_does_not_define_is_said_once_in_the_feedback(batch):
+    _, out, rows, _ = batch
+    assert rows_of(rows, "undefined_helper", "02_planning")["dyna_q_planning"]["score"] == "0"
+    feedback = (out / "feedback" / "undefined_helper" / "02_planning.md").read_text()
+    assert feedback.count(not_defined("`q_update`")) == 1
+    assert "(`q_update` is not defined)" in feedback
+
+
+def test_summary_counts_the_submissions_by_how_they_went_and_gives_each_questions_mean(batch):
+    *_, rows, stdout = batch
+    submissions = {(r["student"], r["notebook"]) for r in rows if r["status"] != MISSING_DETAIL}
+    graded = {(r["student"], r["notebook"]) for r in rows if r["kind"] == Kind.AUTOGRADED.value}
+    missing = {(r["student"], r["notebook"]) for r in rows} - submissions
+    counts = re.search(r"submissions: (\d+)  graded: (\d+)  timed out: (\d+)  failed: (\d+)  "
+                       r"missing: (\d+)  other files: (\d+)", stdout).groups()
+    # failed: the unreadable notebook, the other assignment's and the nbgrader release's
+    assert [int(n) for n in counts] == [len(submissions), len(graded), 0, 3, len(missing), 1]
+    planning = [float(r["score"]) for r in rows if r["question"] == "dyna_q_planning"
+                and (r["student"], r["notebook"]) in submissions]
+    assert re.search(rf"^02_planning +dyna_q_planning +{sum(planning) / len(planning):.2f} ", stdout,
+                     re.M)
 
 
 def test_rerun_resumes_without_regrading_and_gives_the_same_gradebook(batch):
@@ -198,7 +229,7 @@ def test_summary_columns_stay_apart_for_long_notebook_and_question_names():
     from autograder import gradebook
     from autograder.results import Outcome, Status
     rows = [gradebook.Row("ann", "08_decision_time_planning", "a_rather_long_question_name_here",
-                          1.0, 2.0, "graded")]
+                          1.0, 2.0, "graded", gradebook.Kind.AUTOGRADED)]
     header, line = gradebook.summary({("ann", "08_decision_time_planning"): Outcome(Status.GRADED)},
                                      rows).splitlines()[-2:]
     assert line.split() == ["08_decision_time_planning", "a_rather_long_question_name_here",

@@ -15,10 +15,10 @@ largest corpus.
   upload); regrading all of them through it would time the same function twice.
 - nbgrader, with its own CLI (generate_assignment, autograde, export): the course from
   `make nbgrader` grades one corpus submission of every notebook and the special
-  hand-ins; beside it, a packed course grades the whole corpus with one submission per
-  notebook, in which the cells of each graded function (its answer cell, public and
-  hidden test cells, as the converter wrote them) are repeated once per corpus answer.
-  That grades several corpus answers per submission, so one kernel start serves them.
+  hand-ins. Its autograde takes every test cell's result from the course grader
+  (`autograder.nbgrader_grading`), so the whole corpus is scored on the hub's way from
+  the outcomes of `make grade`: each test cell of the nbgrader notebook gets the output
+  the preprocessor would give it, and nbgrader's own rule scores it.
 
 Differences by design, asserted where they show: a written answer (Otter leaves it to
 hand grading, nbgrader scores an unchanged answer 0 at once and Gradescope leaves it to
@@ -27,16 +27,16 @@ student never handed in.
 """
 
 import csv
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
 
-from autograder import course, gradescope, isolation, nbgrader_course
+from autograder import course, gradescope, isolation, nbgrader_course, nbgrader_grading
 from autograder.results import Status
 from autograder.grade import grade_batch
+from autograder.gradebook import MANUAL_STATUS
 from autograder.masters import check_module, questions, reference_sources
 from autograder.submissions import fill_notebook, write_submission
 from conftest import ROOT, gradescope_run, nbgrader
@@ -167,73 +167,44 @@ def real_course(folder, keys):
 
 
 def copies_of(notebook):
-    """The batch's submissions of `notebook`, in the order the packed notebook holds them."""
+    """The batch's submissions of `notebook`, in the batch's order."""
     return [key for key in BATCH if key[1] == notebook]
 
 
-def packed(notebook, count):
-    """The nbgrader source of `notebook` with the cells of each function it grades (its
-    answer cell and test cells) repeated `count` times; copy i's grade ids start with
-    `<function>_<i>`. One submission then carries `count` answers of each function."""
-    _, source, _ = nbgrader_course.convert(notebook)
-    graded = {f.name for f in course.graded_in(notebook)}
-    cells = []
+def on_the_hub(outcome, source):
+    """{question: [score, max]} that nbgrader gives a submission the course grader graded
+    as `outcome`: each autograder test cell of the nbgrader source notebook `source` gets
+    the output `nbgrader_grading.check_output` gives it and is scored by nbgrader's own
+    rule (`nbgrader.utils.determine_grade`)."""
+    from nbgrader.utils import determine_grade
+
+    scores = {}
     for cell in source.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        question = nbgrader_course.question_of(grade_id)
-        if question in graded and grade_id.endswith("-answer"):
-            block = [c for c in source.cells if nbgrader_course.question_of(
-                c.metadata.get("nbgrader", {}).get("grade_id", "")) == question]
-            for i in range(count):
-                for original in block:
-                    copy = nbformat.from_dict(json.loads(json.dumps(original)))
-                    copy.metadata.nbgrader["grade_id"] = f"{question}_{i:02d}-" + \
-                        original.metadata.nbgrader["grade_id"].split("-", 1)[1]
-                    cells.append(copy)
-        elif question not in graded:
-            cells.append(cell)
-    source.cells = cells
-    for number, cell in enumerate(source.cells):
-        cell.id = f"cell-{number}"
-    return source
+        if nbgrader_grading.is_test_cell(cell):
+            cell = nbformat.from_dict({**cell, "outputs": [nbgrader_grading.check_output(outcome, cell)]})
+            entry = scores.setdefault(nbgrader_course.question_of(cell.metadata.nbgrader["grade_id"]),
+                                      [0.0, 0.0])
+            score, max_score = determine_grade(cell)
+            entry[0] += score
+            entry[1] += max_score
+    return scores
 
 
-def packed_course(folder):
-    """Every corpus answer graded by nbgrader, one packed submission per notebook:
-    {(student, notebook, function): [score, max, needs manual grading]}."""
-    assignments = new_course(folder, {notebook: packed(notebook, len(copies_of(notebook)))
-                                      for notebook in course.NOTEBOOKS})
-    for notebook in course.NOTEBOOKS:
-        release = nbformat.read(folder / "release" / assignments[notebook] / f"{notebook}.ipynb", 4)
-        for cell in release.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-            if grade_id.endswith("-answer") and "_" in grade_id:
-                function, index = nbgrader_course.question_of(grade_id).rsplit("_", 1)
-                if function in BATCH[copies_of(notebook)[0]]:
-                    _, path = BATCH[copies_of(notebook)[int(index)]][function]
-                    # each copy starts from the notebook's own q_learning, whatever the
-                    # answer before it defined
-                    cell.source = "from helpers import q_learning\n" + path.read_text()
-        hand_in(folder, "corpus", notebook, assignments[notebook], release)
-    scores, *_ = autograde(folder, assignments)
-    by_answer = {}
-    for (_, notebook, question), entry in scores.items():
-        function, _, index = question.rpartition("_")
-        if function in BATCH[copies_of(notebook)[0]]:
-            student, _ = copies_of(notebook)[int(index)]
-            by_answer[student, notebook, function] = entry
-    return by_answer
+def corpus_on_the_hub(outcomes):
+    """The score nbgrader's autograde gives every corpus answer, from the course grader's
+    outcomes of the batch: {(student, notebook, function): [score, max]}."""
+    sources = {notebook: nbgrader_course.convert(notebook)[1] for notebook in course.NOTEBOOKS}
+    return {(student, notebook, function): scores[function]
+            for (student, notebook), answers in BATCH.items()
+            for scores in [on_the_hub(outcomes[student, notebook], sources[notebook])]
+            for function in answers}
 
 
 def grade_with_nbgrader(root):
     """The course's own nbgrader course grading the special hand-ins and one corpus
-    submission of every notebook, and the packed course grading the whole corpus, at once."""
+    submission of every notebook."""
     samples = [copies_of(notebook)[0] for notebook in course.NOTEBOOKS]
-    with ThreadPoolExecutor(2) as pool:
-        real = pool.submit(real_course, root / "course", [*SPECIAL, *samples])
-        corpus_scores = pool.submit(packed_course, root / "packed")
-        assignments, scores, autograded, csv_rows = real.result()
-        return assignments, scores, autograded, csv_rows, corpus_scores.result()
+    return real_course(root / "course", [*SPECIAL, *samples])
 
 
 def per_question(results):
@@ -252,7 +223,7 @@ def graded(tmp_path_factory):
     outcomes, make = grade_with_make(root / "submissions", root / "out")
     print(f"make grade: {len(outcomes)} submissions in {time.monotonic() - started:.0f} s")
     started = time.monotonic()
-    assignments, nbgrader_scores, autograded, csv_rows, corpus_scores = grade_with_nbgrader(root)
+    assignments, nbgrader_scores, autograded, csv_rows = grade_with_nbgrader(root)
     print(f"nbgrader: {time.monotonic() - started:.0f} s")
     samples = [copies_of(notebook)[0] for notebook in course.NOTEBOOKS]
     with ThreadPoolExecutor(2) as pool:
@@ -262,7 +233,7 @@ def graded(tmp_path_factory):
                                        root / "gradescope" / key[0]),
             samples + [TRUNCATED])))
     return dict(root=root, outcomes=outcomes, make=make, nbgrader=nbgrader_scores,
-                packed=corpus_scores, autograded=autograded, csv_rows=csv_rows,
+                hub=corpus_on_the_hub(outcomes), autograded=autograded, csv_rows=csv_rows,
                 course=root / "course", assignments=assignments, entry_point=entry_point)
 
 
@@ -282,18 +253,18 @@ def test_nbgrader_gives_every_corpus_answer_the_same_score_as_make_grade(graded)
     make = graded["make"]
     for (student, notebook), answers in BATCH.items():
         for function in answers:
-            assert tuple(graded["packed"][student, notebook, function][:2]) == \
+            assert tuple(graded["hub"][student, notebook, function]) == \
                 make[student, notebook, function][:2], (student, notebook, function, answers[function])
-    assert len(graded["packed"]) == sum(len(answers) for answers in BATCH.values())
+    assert len(graded["hub"]) == sum(len(answers) for answers in BATCH.values())
 
 
 def test_the_course_nbgrader_notebooks_give_the_same_score_per_question(graded):
-    """The course's own nbgrader notebooks (not packed) agree on every question of one
+    """The course's own nbgrader notebooks agree on every question of one
     corpus submission per notebook and of the special hand-ins."""
     make, scores = graded["make"], graded["nbgrader"]
     compared = 0
     for (student, notebook, question), (score, max_score, status) in make.items():
-        if (student, notebook) == TRUNCATED or status == "manual: grade by hand" \
+        if (student, notebook) == TRUNCATED or status == MANUAL_STATUS \
                 or (student, notebook, question) not in scores:
             continue  # differences by design, asserted below; submissions not handed in there
         assert tuple(scores[student, notebook, question][:2]) == (score, max_score), \
@@ -339,7 +310,7 @@ def test_every_correct_corpus_answer_gets_full_marks_in_each_path(graded, functi
             continue
         score, max_score, status = graded["make"][student, notebook, function]
         assert score == max_score and status == "graded", (path.name, status)
-        assert graded["packed"][student, home, function][0] == max_score, path.name
+        assert graded["hub"][student, home, function][0] == max_score, path.name
 
 
 @pytest.mark.parametrize("function", [f.name for f in course.FUNCTIONS])
@@ -365,7 +336,7 @@ def test_written_answers_left_blank_score_zero_without_hand_grading_in_nbgrader(
     # Otter leaves every written answer to hand grading (0 until graded), while nbgrader
     # gives an answer cell the student never changed 0 at once and asks for hand grading
     # only of changed answers. A blank answer scores 0 in both.
-    manual = [(key, row) for key, row in graded["make"].items() if row[2] == "manual: grade by hand"
+    manual = [(key, row) for key, row in graded["make"].items() if row[2] == MANUAL_STATUS
               and key in graded["nbgrader"]]
     assert len(manual) >= len(course.NOTEBOOKS)
     for (student, notebook, question), (_, max_score, _) in manual:

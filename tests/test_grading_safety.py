@@ -20,8 +20,9 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import isolation
+from autograder import course, isolation
 from autograder.course import CORE_NOTEBOOKS
+from autograder.gradebook import MANUAL_STATUS
 from autograder.masters import questions
 from autograder.submissions import (EXAMPLE_BUGS, fill_notebook, reference_sources,
                                     write_correct_submissions, write_submission)
@@ -149,8 +150,8 @@ def grade_the_batch(tmp_path_factory, secret):
     ana.cells.insert(1, nbformat.v4.new_code_cell(f"# ana's own work {secrets.token_hex(16)}"))
     write(folder, "ana", "02_planning", ana)
     for function, bug in EXAMPLE_BUGS.items():                                     # 2
-        home = "01_model_update" if function == "dyna_q_model_update" else "02_planning"
-        write_submission(folder, f"bug_{function}", home, {**sources, function: bug})
+        write_submission(folder, f"bug_{function}", course.function(function).notebook,
+                         {**sources, function: bug})
     for student, cell in TAMPERERS.items():                                        # 5
         notebook = fill_notebook("02_planning", {**sources, "dyna_q_planning": STUB})
         write(folder, student, "02_planning", with_cell_before(notebook, "def dyna_q_planning(", cell))
@@ -352,7 +353,7 @@ def test_every_row_of_the_gradebook_has_a_score_in_range_and_an_expected_status(
     for row in rows:
         score, max_score, status = float(row["score"]), float(row["max_score"]), row["status"]
         assert 0 <= score <= max_score, row
-        if status == "manual: grade by hand":
+        if status == MANUAL_STATUS:
             assert score == 0
         elif row["student"] in unusable:
             assert score == 0 and status.startswith(unusable[row["student"]]), row
@@ -382,7 +383,7 @@ def test_every_attack_ran_and_has_its_rows_with_a_plain_status(batch, student):
     rows = [r for r in batch.rows if r["student"] == student]
     assert [r["question"] for r in rows] == [q for q, _, _ in questions("02_planning")]
     for row in rows:
-        assert row["status"] == "manual: grade by hand" or row["status"].startswith(
+        assert row["status"] == MANUAL_STATUS or row["status"].startswith(
             ("graded", "the notebook did not finish")), row
 
 

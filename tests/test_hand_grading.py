@@ -13,6 +13,7 @@ import pytest
 
 from autograder import course, exports, isolation, masters
 from autograder.grade import grade_batch
+from autograder.gradebook import Kind
 from autograder.report import check_shares
 from autograder.review_pages import ANSWER_PLACEHOLDER
 from autograder.submissions import EXAMPLE_BUGS, fill_notebook, reference_sources
@@ -58,9 +59,9 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     make_batch(folder)
     out = tmp_path_factory.mktemp("out")
-    outcomes, rows, problems, _ = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
-    assert problems == []
-    return folder, out, outcomes, rows
+    graded = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
+    assert graded.problems == []
+    return folder, out, graded.outcomes, graded.rows
 
 
 def regrade(graded, regrade=False):
@@ -70,7 +71,7 @@ def regrade(graded, regrade=False):
 
 def gradebook(out):
     with open(out / "gradebook.csv", newline="") as handle:
-        return {(r["student"], r["notebook"], r["question"]): (r["score"], r["status"])
+        return {(r["student"], r["notebook"], r["question"]): (r["score"], r["kind"])
                 for r in csv.DictReader(handle)}
 
 
@@ -127,12 +128,12 @@ def test_hand_scores_fill_the_written_rows_and_comments_reach_the_feedback(grade
         "ann,01_model_update,model_limits,2,\"Clear, with the right fix.\"\n"
         "ben,01_model_update,model_limits,0.5,Say what to store.\n")
     try:
-        _, rows, problems, _ = regrade(graded)
+        problems = regrade(graded).problems
         book = gradebook(out)
         assert problems == []
-        assert book["ann", "01_model_update", "model_limits"] == ("2", "graded by hand")
-        assert book["ben", "01_model_update", "model_limits"] == ("0.5", "graded by hand")
-        assert book["cy", "01_model_update", "model_limits"] == ("0", "manual: grade by hand")
+        assert book["ann", "01_model_update", "model_limits"] == ("2", Kind.GRADED_BY_HAND.value)
+        assert book["ben", "01_model_update", "model_limits"] == ("0.5", Kind.GRADED_BY_HAND.value)
+        assert book["cy", "01_model_update", "model_limits"] == ("0", Kind.AWAITING_HAND.value)
         feedback = (out / "feedback" / "ann" / "01_model_update.md").read_text()
         assert "## model_limits: 2 / 2, graded by hand\n\nClear, with the right fix." in feedback
         # regrading the autograded part keeps them
@@ -150,7 +151,7 @@ def test_hand_scores_fill_the_written_rows_and_comments_reach_the_feedback(grade
     ("ann,01_model_update,dyna_q_model_update,1,", "cannot be graded by hand"),
     ("cy,02_planning,planning_arrows,1,", "cannot be graded by hand: invalid notebook"),
     ("ann,01_model_update,model_limits,two,", "line 3: the score 'two' is not a number"),
-    ("ann,01_model_update", "line 3: it has 2 fields, not 5"),
+    ("ann,01_model_update", "line 3: it has 2 fields, not"),
 ])
 def test_a_bad_line_is_reported_with_its_number_and_changes_nothing_else(graded, line, problem):
     _, out, _, _ = graded
@@ -161,7 +162,7 @@ def test_a_bad_line_is_reported_with_its_number_and_changes_nothing_else(graded,
         before = (out / "gradebook.csv").read_text()
         (out / "manual_scores.csv").write_text(
             f"student,notebook,question,score,comment\n{good}{line}\n")
-        _, _, problems, _ = regrade(graded)
+        problems = regrade(graded).problems
         assert len(problems) == 1 and problem in problems[0], problems
         assert (out / "gradebook.csv").read_text() == before
     finally:
@@ -187,7 +188,7 @@ def test_the_report_counts_each_hidden_check_as_the_known_bugs_and_the_gradebook
     points = {c.name: c.points for c in masters.check_module("dynaq_checks").CHECKS["dyna_q_planning"]}
     lost = sum(float(r.max_score) - float(r.score) for r in rows
                if r.notebook == "02_planning" and r.question == "dyna_q_planning"
-               and r.status.startswith("graded"))
+               and r.kind is Kind.AUTOGRADED)
     public_lost = sum(c.points for (_, n), o in outcomes.items() if n == "02_planning" and o.graded
                       for c in o.questions["dyna_q_planning"].checks if not c.hidden and not c.passed)
     hidden_lost = sum(failed * points[check.split("/test_")[1]] for check, (failed, _) in shown.items()
@@ -214,7 +215,7 @@ def test_the_wide_csv_has_one_row_per_student_with_notebook_and_course_totals(gr
     _, out, _, rows = graded
     with open(out / "grades_wide.csv", newline="") as handle:
         wide = list(csv.DictReader(handle))
-    assert list(wide[0]) == [*exports.IDENTITY, *course.NOTEBOOKS, "Total"]
+    assert list(wide[0]) == [*exports.IDENTITY, *course.NOTEBOOKS, "Total", "Late"]
     ann = next(r for r in wide if r["ID"] == "ann")
     assert (ann["01_model_update"], ann["02_planning"], ann["03_how_much_to_plan"]) == ("6", "8", "")
     for row in wide:
@@ -239,3 +240,23 @@ def test_rubrics_and_model_answers_reach_no_student_file(tmp_path):
     for secret in secrets:
         assert not any(secret in text for text in texts), secret
 
+
+
+def test_a_hand_score_belongs_to_the_answer_it_scored(tmp_path):
+    from autograder import gradebook as book, hand_grading, review
+    key = ("ann", "01_model_update", "model_limits")
+    rows = [book.Row(*key, 0, 2, book.MANUAL_STATUS, book.Kind.AWAITING_HAND)]
+    book.write_csv(tmp_path / "gradebook.csv", rows)
+    now = hand_grading.fingerprint("Store counts.")
+    hand_grading.write_answers(tmp_path, {key: now}, {})
+    saved, problems = review.save(tmp_path, [dict(zip(hand_grading.COLUMNS[:5], (*key, "2", "ok")))])
+    scores, _ = hand_grading.read_scores(tmp_path / "manual_scores.csv", rows)
+    assert saved == ["ann"] and not problems and scores[key].fingerprint == now  # saved with no fingerprint
+    assert hand_grading.apply(rows, scores, {key: now})[0][3:6] == (2, 2, "graded by hand")
+    changed = {key: hand_grading.fingerprint("Store the last outcome.")}
+    assert hand_grading.apply(rows, scores, changed)[0][3:6] == (0, 2, "needs regrading by hand")
+    assert hand_grading.fingerprint(" Store counts.\r\n") == now  # the same answer, resaved
+    (tmp_path / "manual_scores.csv").write_text(  # a file from before fingerprints
+        "student,notebook,question,score,comment\nann,01_model_update,model_limits,1.5,\n")
+    old, problems = hand_grading.read_scores(tmp_path / "manual_scores.csv", rows)
+    assert not problems and hand_grading.apply(rows, old, changed)[0].score == 1.5

@@ -7,6 +7,7 @@ checks must fail and every other check must pass.
 """
 
 import importlib.util
+import inspect
 import math
 import pathlib
 import re
@@ -329,3 +330,35 @@ def test_uniformity_check_accepts_both_sampling_schemes():
         distributions = _sampler_distributions(
             lambda w: dynaq_checks.scheme_probabilities(w)[scheme])
         assert dynaq_checks.uniform_pass_bound(distributions) > 0.999
+
+
+# --- the modules' own documentation ---------------------------------------------------
+
+DOCUMENTED_CALL = re.compile(r"\b([a-z_]\w*)\(([\w, ]*)\)")
+
+
+def documented_calls():
+    """(module, function, parameters listed) for every call of a module-level function
+    that a check module's "Public API" shows."""
+    found = []
+    for module in sorted({f.checks for f in course.FUNCTIONS}):
+        checks = masters.check_module(module)
+        api = checks.__doc__.split("Public API", 1)[-1].split("\n\n")[0]
+        found += [(module, name, [p.strip() for p in listed.split(",") if p.strip()])
+                  for name, listed in DOCUMENTED_CALL.findall(api)
+                  if callable(getattr(checks, name, None))]
+    return found
+
+
+DOCUMENTED_CALLS = documented_calls()
+
+
+def test_the_check_modules_document_their_public_functions():
+    assert len(DOCUMENTED_CALLS) >= 3
+
+
+@pytest.mark.parametrize("module, name, listed", DOCUMENTED_CALLS,
+                         ids=[f"{m}.{n}" for m, n, _ in DOCUMENTED_CALLS])
+def test_a_documented_call_names_the_functions_own_parameters(module, name, listed):
+    parameters = list(inspect.signature(getattr(masters.check_module(module), name)).parameters)
+    assert listed == parameters[:len(listed)]

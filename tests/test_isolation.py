@@ -1,7 +1,8 @@
 """Grading refuses to run where submissions cannot be isolated, unless asked to
 (UNSAFE=1), says why and how to enable isolation, records what it used, and grades the
-course's own examples in any case. Honest submissions only: the hostile ones are graded,
-isolated, in test_grading_safety.py."""
+course's own examples in any case. A root grader without bubblewrap grades in the
+sandbox-account tier instead. Honest submissions only: the hostile ones are graded,
+isolated, in test_grading_safety.py and test_gradescope_container.py."""
 
 import csv
 import dataclasses
@@ -13,6 +14,7 @@ import sys
 import pytest
 
 from autograder import isolation
+from autograder import grade
 from autograder.grade import EXAMPLES, grade_batch, isolation_for
 from autograder.submissions import write_correct_submissions
 from conftest import ROOT
@@ -45,29 +47,52 @@ def make_grade(submissions, out, path, *settings):
                           env={**os.environ, "PATH": path})
 
 
-def assert_refused(done, out, why):
-    assert done.returncode != 0
-    assert why in done.stderr
-    assert "apt-get install bubblewrap" in done.stderr and "unprivileged user namespaces" in done.stderr
-    assert "UNSAFE=1" in done.stderr
+def refused_grading(monkeypatch, submissions, out, path):
+    """What the grader says when, not root, it finds `path` as its PATH: its exit message."""
+    monkeypatch.setenv("PATH", path)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)  # a user's grader: no sandbox account
+    with pytest.raises(SystemExit) as refusal:
+        grade.main([str(submissions), str(out)])
+    return str(refusal.value.code)
+
+
+def assert_refused(said, out, why):
+    assert why in said
+    assert "apt-get install bubblewrap" in said and "unprivileged user namespaces" in said
+    assert "UNSAFE=1" in said and "the grader is not root" in said
     assert (out / "gradebook.csv").read_text() == "the previous gradebook\n"
     assert sorted(p.name for p in out.iterdir()) == ["gradebook.csv"]
 
 
-def test_grading_refuses_without_bubblewrap_and_says_how_to_enable_it(one_student, previous_out,
-                                                                      tmp_path):
-    done = make_grade(one_student, previous_out, str(tmp_path / "no-programs-here"))
-    assert_refused(done, previous_out, "bubblewrap (bwrap) is not installed")
+def test_grading_refuses_without_bubblewrap_and_says_how_to_enable_it(monkeypatch, one_student,
+                                                                      previous_out, tmp_path):
+    said = refused_grading(monkeypatch, one_student, previous_out, str(tmp_path / "no-programs-here"))
+    assert_refused(said, previous_out, "bubblewrap (bwrap) is not installed")
 
 
-def test_grading_refuses_where_a_sandbox_cannot_be_made_and_says_why(one_student, previous_out,
-                                                                     tmp_path):
+def test_grading_refuses_where_a_sandbox_cannot_be_made_and_says_why(monkeypatch, one_student,
+                                                                     previous_out, tmp_path):
     fake = tmp_path / "bin" / "bwrap"  # bubblewrap on a kernel without user namespaces
     fake.parent.mkdir()
     fake.write_text(f"#!/bin/sh\necho '{NAMESPACES_REFUSED}' >&2\nexit 1\n")
     fake.chmod(0o755)
-    done = make_grade(one_student, previous_out, f"{fake.parent}:{os.environ['PATH']}")
-    assert_refused(done, previous_out, NAMESPACES_REFUSED)
+    said = refused_grading(monkeypatch, one_student, previous_out,
+                           f"{fake.parent}:{os.environ['PATH']}")
+    assert_refused(said, previous_out, NAMESPACES_REFUSED)
+
+
+def test_a_root_grader_without_bubblewrap_grades_as_a_sandbox_account(one_student, tmp_path):
+    assert os.geteuid() == 0, "the sandbox-account tier needs a root grader, as CI's"
+    out = tmp_path / "out"
+    done = make_grade(one_student, out, str(tmp_path / "no-programs-here"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    record = (out / "isolation.txt").read_text()
+    assert record.startswith("isolation: sandbox account (bubblewrap cannot run: bubblewrap "
+                             "(bwrap) is not installed); student code as an unprivileged account")
+    assert done.stdout.count("isolation:") == 1 and record.strip() in done.stdout
+    [row] = [r for r in csv.DictReader((out / "gradebook.csv").open())
+             if r["question"] == "dyna_q_model_update"]
+    assert row["score"] == row["max_score"] and row["status"] == "graded"
 
 
 def test_unsafe_grading_runs_without_isolation_and_records_it(one_student, tmp_path):
@@ -84,10 +109,13 @@ def test_unsafe_grading_runs_without_isolation_and_records_it(one_student, tmp_p
 
 def test_the_course_examples_are_graded_without_isolation_and_say_so(monkeypatch, one_student):
     monkeypatch.setenv("PATH", "")  # no bwrap
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)  # and no sandbox account
     chosen = isolation_for(EXAMPLES, unsafe=False)
     assert not chosen.isolated
-    assert chosen.summary == ("isolation: none (bubblewrap (bwrap) is not installed; grading "
-                              "the course's own example submissions anyway)")
+    assert chosen.summary == ("isolation: none (bubblewrap (bwrap) is not installed; the grader "
+                              "is not root, so student code cannot run as an account of its own "
+                              "either: it runs with the grader's rights; grading the course's "
+                              "own example submissions anyway)")
     with pytest.raises(isolation.IsolationUnavailable, match="not installed"):
         isolation_for(one_student, unsafe=False)
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from helpers import QuentinsWorld, default_params, epsilon_greedy, learn_environment, q_learning
+from helpers.decision_time import run_decision_time_agent
 
 PARAMS = {"alpha": 0.5, "gamma": 0.8}
 
@@ -79,6 +80,13 @@ def test_learn_environment_stops_an_episode_at_max_steps():
     _, _, steps = learn_environment(QuentinsWorld(), remember, no_planning,
                                     default_params(epsilon=1.0), 5, 3)
     assert list(steps) == [5, 5, 5]
+
+
+@pytest.mark.parametrize("max_steps", [0, -1, 2.5, None])
+@pytest.mark.parametrize("learn", [learn_environment, run_decision_time_agent])
+def test_episodes_without_a_step_are_a_clear_error(learn, max_steps):
+    with pytest.raises(ValueError, match="max_steps must be a whole number of steps, at least 1"):
+        learn(QuentinsWorld(), remember, no_planning, default_params(), max_steps, 3)
 
 
 def test_learn_environment_shows_the_opened_shortcut_to_the_model():

@@ -1,16 +1,20 @@
 """`make nbgrader`: the Otter masters become an nbgrader course with every question, its
 points and its scaffolds; the hidden checks stay outside source/; autograde names a
-notebook of the other release. The whole nbgrader cycle (generate_assignment, autograde,
-export) runs in tests/test_grading_parity.py.
+notebook of the other release; its scores come from the course's sandboxed grader, so no
+tampering in the student's kernel raises a wrong answer's score, and a hidden test cell
+handed in as released raises no checksum warning. The whole nbgrader cycle
+(generate_assignment, autograde, export) runs in tests/test_grading_parity.py.
 """
 
 import shutil
 
 import nbformat
+import pytest
 
 from autograder import build, masters, nbgrader_course
 from autograder.course import NOTEBOOKS
 from autograder.masters import hidden_modules, questions
+from autograder.submissions import fill_notebook
 from conftest import ROOT, nbgrader
 
 
@@ -52,6 +56,12 @@ def test_course_directory_holds_config_sources_and_the_hidden_checks_apart(tmp_p
     assert sorted(p.name for p in (tmp_path / "autograder_files").iterdir()) == [p.name for p in hidden]
     for path in hidden:
         assert (tmp_path / "autograder_files" / path.name).read_bytes() == path.read_bytes()
+    # the course's grader, which scores autograde's test cells, found without the repository
+    grader = tmp_path / "grader" / "autograder"
+    for module in (*build.GRADER_MODULES, "nbgrader_grading.py"):
+        assert (grader / module).read_bytes() == (ROOT / "autograder" / module).read_bytes()
+    assert sorted(p.name for p in (grader / "zips").iterdir()) == [f"{n}.zip" for n in NOTEBOOKS]
+    assert str(ROOT) not in (tmp_path / "nbgrader_config.py").read_text()
 
 
 def test_course_notebooks_get_the_release_repository_like_the_otter_notebooks(tmp_path):
@@ -100,3 +110,135 @@ def test_autograde_names_a_notebook_of_the_colab_otter_release_instead_of_scorin
     failed = [line for line in autograded.stderr.splitlines() if "error processing" in line]
     assert failed and all("'colab'" in line or "/colab/" in line for line in failed)
     assert (tmp_path / "autograded" / "hub" / assignment / "01_model_update.ipynb").is_file()
+
+
+# --- scores the student's kernel cannot change ----------------------------------------
+
+WRONG = "def dyna_q_model_update(model, state, action, reward, next_state):\n    return model\n"
+FAKE_KIT = "def assert_passes(*args, **kwargs):\n    pass\n"
+# What a hostile student adds to a wrong answer, in its answer cell (before the tests run)
+# or, for the exits, in a cell of its own at the end.
+TAMPERING = {
+    "import_hook": '''
+import importlib.abc, importlib.util, sys
+class _FakeKit(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path=None, target=None):
+        return importlib.util.spec_from_loader(name, self) if name == "check_kit" else None
+    def create_module(self, spec):
+        return None
+    def exec_module(self, module):
+        module.assert_passes = lambda *args, **kwargs: None
+sys.meta_path.insert(0, _FakeKit())
+''',
+    "replaced_import": '''
+import builtins, types
+_real_import = builtins.__import__
+def _import(name, *args, **kwargs):
+    if name == "check_kit":
+        return types.SimpleNamespace(assert_passes=lambda *a, **k: None)
+    return _real_import(name, *args, **kwargs)
+builtins.__import__ = _import
+''',
+    "exception_handler": '''
+get_ipython().set_custom_exc((BaseException,), lambda shell, *error, **options: None)
+''',
+    "numpy_comparisons": '''
+import numpy as np
+np.isnan = lambda x, *a, **k: np.zeros(np.shape(x), dtype=bool)
+np.allclose = np.array_equal = lambda *a, **k: True
+np.testing.assert_allclose = np.testing.assert_array_equal = lambda *a, **k: None
+''',
+    "patched_answers": '''
+import numpy as np
+import helpers.answers
+def _fabricated(table, shape, name):
+    model = np.full(shape, np.nan)
+    model[2, 1] = (-1.0, 3.0)
+    return model
+helpers.answers.returned_table = _fabricated
+''',
+    "planted_modules": '''
+import sys, types
+sys.modules["check_kit"] = types.SimpleNamespace(assert_passes=lambda *a, **k: None)
+sys.modules["dynaq_checks"] = types.SimpleNamespace(CHECKS={})
+''',
+}
+LATE_CELLS = {"sys_exit": "import sys\nsys.exit(0)", "os_exit": "import os\nos._exit(0)"}
+TAMPERED = [*TAMPERING, "fake_kit_file", *LATE_CELLS, "edits_a_test"]
+EDITED_TEST = "dyna_q_model_update-test_model_update_stores_reward_and_next_state"
+
+
+@pytest.fixture(scope="module")
+def tampered(tmp_path_factory):
+    """One batch autograde of notebook 01 on the hub: a correct answer, a wrong one
+    (`honest`) and the wrong one with each kind of tampering. Returns the per-student
+    scores of the graded question, the autograde process and the folder."""
+    from nbgrader.api import Gradebook
+
+    folder = tmp_path_factory.mktemp("tampered")
+    [assignment] = nbgrader_course.write_course(folder, ["01_model_update"]).values()
+    assert nbgrader(folder, "generate_assignment", assignment).returncode == 0
+    release = folder / "release" / assignment
+    answers = {"correct": masters.reference_sources()["dyna_q_model_update"], "honest": WRONG,
+               **{kind: WRONG + code for kind, code in TAMPERING.items()}}
+    answers.update(dict.fromkeys(["fake_kit_file", *LATE_CELLS, "edits_a_test"], WRONG))
+    for student, answer in answers.items():
+        notebook = fill_notebook("01_model_update", {"dyna_q_model_update": answer}, release)
+        if student in LATE_CELLS:
+            notebook.cells.append(nbformat.v4.new_code_cell(LATE_CELLS[student]))
+        if student == "edits_a_test":  # a locked test cell changed: nbgrader restores it
+            [test] = [c for c in notebook.cells
+                      if c.metadata.get("nbgrader", {}).get("grade_id") == EDITED_TEST]
+            test.source = "pass"
+        folder_of = folder / "submitted" / student / assignment
+        folder_of.mkdir(parents=True)
+        nbformat.write(notebook, folder_of / "01_model_update.ipynb")
+        if student == "fake_kit_file":
+            (folder_of / "check_kit.py").write_text(FAKE_KIT)
+    autograded = nbgrader(folder, "autograde", assignment)
+    assert autograded.returncode == 0, autograded.stderr[-3000:]
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        scores = {submission.student.id: sum(g.score for g in submission.notebooks[0].grades
+                                             if g.name.startswith("dyna_q_model_update-"))
+                  for submission in gradebook.assignment_submissions(assignment)}
+    return dict(scores=scores, autograded=autograded, folder=folder / "autograded",
+                assignment=assignment)
+
+
+def test_no_tampering_in_the_students_kernel_raises_a_wrong_answers_score(tampered):
+    scores = tampered["scores"]
+    assert scores["correct"] == 6 and scores["honest"] == 1
+    assert {kind: scores[kind] for kind in TAMPERED if kind != "os_exit"} == dict.fromkeys(
+        [kind for kind in TAMPERED if kind != "os_exit"], 1)
+    # a notebook whose process ends while it runs is graded 0 with the reason, as by
+    # `make grade`
+    assert scores["os_exit"] == 0
+    notebook = nbformat.read(tampered["folder"] / "os_exit" / tampered["assignment"]
+                             / "01_model_update.ipynb", 4)
+    [output] = next(c for c in notebook.cells if "-hidden1" in c.metadata.get(
+        "nbgrader", {}).get("grade_id", "")).outputs
+    assert output.ename == "NotGraded" and "os._exit" in output.evalue
+
+
+def test_test_cells_show_the_course_graders_verdict_and_the_other_cells_their_outputs(tampered):
+    notebook = nbformat.read(tampered["folder"] / "honest" / tampered["assignment"]
+                             / "01_model_update.ipynb", 4)
+    tests = {c.metadata.nbgrader["grade_id"]: c.outputs for c in notebook.cells
+             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+    assert [o.output_type for o in tests[EDITED_TEST]] == ["error"]
+    assert "should be (-1, 3) but it is (nan, nan)" in tests[EDITED_TEST][0].evalue
+    [passed] = tests["dyna_q_model_update-test_model_update_leaves_other_pairs_unknown"]
+    assert passed.text.startswith("passed: No other pair of the model changes")
+    ran = [c for c in notebook.cells if c.cell_type == "code" and "nbgrader" not in c.metadata
+           and "otter_ignore" not in c.metadata.get("tags", [])]
+    assert ran and all(c.execution_count for c in ran)
+
+
+def test_autograde_warns_of_a_changed_test_cell_only(tampered):
+    """No checksum warning for a hidden test cell handed in as released (nbgrader
+    stores its checksum before stripping the hidden tests); a locked cell the student
+    changed is still reported, and restored."""
+    warnings = [line for line in tampered["autograded"].stderr.splitlines()
+                if "Attribute 'checksum'" in line]
+    assert len(warnings) == 1 and EDITED_TEST in warnings[0]
+    assert tampered["scores"]["edits_a_test"] == tampered["scores"]["honest"]

@@ -5,11 +5,14 @@ print as a student writes them (-1, not np.float64(-1.0))."""
 
 import inspect
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from autograder import course, masters
+from conftest import ROOT
 
 NUMPY_REPR = re.compile(r"np\.(float|int|uint|bool|str)\w*\(")
 WRONG_RETURNS = {
@@ -69,3 +72,21 @@ def test_a_function_returning_a_string_is_told_what_it_returned(notebook, test):
 @pytest.mark.parametrize("notebook, test", PUBLIC_TESTS, ids=IDS)
 def test_a_wrong_return_fails_with_an_assertion_not_a_crash(notebook, test, returned):
     failure_message(test, returned)
+
+
+def test_public_and_hidden_checks_fail_under_python_O_too():
+    """`python -O` drops assert statements; the checks' own failures must not depend on them."""
+    program = (
+        "import sys; sys.path.insert(0, 'autograder/hidden')\n"
+        "import check_kit\n"
+        "from helpers.answers import returned_number\n"
+        "def fails(f):\n    'A property.'\n    raise AssertionError('the property does not hold')\n"
+        "checks = {'f': [check_kit.Check('p', 1.0, fails)]}\n"
+        "for attempt in (lambda: returned_number(None, 'f'),\n"
+        "                lambda: check_kit.assert_passes(checks, 'f', 'p', None)):\n"
+        "    try:\n        attempt()\n    except AssertionError as failure:\n"
+        "        print('failed:', failure)\n")
+    done = subprocess.run([sys.executable, "-O", "-c", program], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and all(line.startswith("failed: ") for line in lines), lines

@@ -16,7 +16,8 @@ import nbformat
 import pytest
 
 from autograder import isolation
-from autograder.grade import grade_batch
+from autograder.grade import grade_batch, what_changed
+from autograder.results import CacheKey
 from autograder.submissions import EXAMPLE_BUGS, fill_notebook, reference_sources, write_submission
 from conftest import ROOT
 
@@ -45,6 +46,14 @@ def test_a_rerun_lists_each_changed_score_with_why(two_students):
     assert grade(folder, out).changes == []  # nothing regraded, nothing changed
 
 
+def test_why_a_submission_is_graded_again_names_each_part_of_its_key_that_changed():
+    key = CacheKey(submission="s", autograder="a", isolation="i")
+    assert what_changed(None, key) == "graded for the first time"
+    assert what_changed(key, key) == "regraded on request"
+    assert what_changed(key, CacheKey("s2", "a2", "i")) == "the submission changed and the tests changed"
+    assert what_changed(key, CacheKey("s", "a", "i2")) == "the isolation changed"
+
+
 def test_students_and_notebooks_regrade_only_those(two_students):
     folder, out = two_students
     grade(folder, out)
@@ -52,7 +61,7 @@ def test_students_and_notebooks_regrade_only_those(two_students):
     before = {s: json.loads(path.read_text()) for s, path in cache.items()}
     for path in cache.values():  # a stale result: what a changed test would leave
         data = json.loads(path.read_text())
-        path.write_text(json.dumps({**data, "key": data["key"].replace("autograder:", "autograder:0")}))
+        path.write_text(json.dumps({**data, "key": {**data["key"], "autograder": "0"}}))
     grade(folder, out, students=["ben"])
     assert json.loads(cache["ben"].read_text())["key"] == before["ben"]["key"]   # regraded
     assert json.loads(cache["ann"].read_text())["key"] != before["ann"]["key"]   # left alone

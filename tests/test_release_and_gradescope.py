@@ -1,16 +1,19 @@
 """The student release holds only what students get; the autograder zips ship the course's
-grader and helpers and, where Gradescope's container has no bubblewrap, rely on the
-container and say so (tests/test_grading_parity.py runs their entry point on every
+grader and helpers and, where Gradescope's container has no bubblewrap, grade as a
+sandbox account (root) or rely on the container (not root) and say so (tests/test_grading_parity.py runs their entry point on every
 notebook)."""
 
+import os
 import subprocess
 import sys
 import zipfile
 
 import pytest
 
+from autograder import gradescope, isolation
 from autograder.course import NOTEBOOKS
 from autograder.masters import HIDDEN, master_path
+from autograder.results import Status, not_graded
 from conftest import ROOT, gradescope_run
 
 HIDDEN_MODULES = [path.stem for path in HIDDEN.glob("*.py")]
@@ -26,8 +29,8 @@ def release(tmp_path_factory):
 
 def test_release_holds_notebooks_public_tests_and_helpers_only(release):
     top = sorted(p.name for p in release.iterdir())
-    assert top == [".release-manifest", "LICENSE", "README.md", "helpers", "notebooks",
-                   "pyproject.toml"]
+    assert top == [".release-manifest", "COURSE.md", "LICENSE", "README.md", "helpers",
+                   "notebooks", "pyproject.toml"]
     assert sorted(p.name for p in (release / "notebooks").glob("*.ipynb")) == [
         f"{name}.ipynb" for name in NOTEBOOKS]
     assert list((release / "notebooks" / "tests").glob("*.py"))
@@ -56,15 +59,30 @@ def test_release_builds_an_installable_helpers_wheel(release, tmp_path):
     assert not [n for n in names if n.startswith(("autograder", "tests", "benchmarks"))]
 
 
-def test_gradescope_without_bubblewrap_relies_on_its_container_and_says_so(tmp_path):
+def test_gradescope_without_bubblewrap_grades_as_a_sandbox_account_and_says_so(tmp_path):
+    # root, as on Gradescope (tests/test_gradescope_container.py makes bubblewrap fail there
+    # as Docker does; here it is missing)
     upload = tmp_path / "upload" / "01_model_update.ipynb"
     upload.parent.mkdir()
     upload.write_bytes((ROOT / "examples" / "submissions" / "alice" / upload.name).read_bytes())
     results = gradescope_run(ROOT / "autograder" / "zips" / "01_model_update.zip", upload,
                              tmp_path / "autograder", path=str(tmp_path / "no-programs-here"))
-    assert results["output"].endswith("isolation: none (bubblewrap (bwrap) is not installed; "
-                                      "Gradescope's container isolates this run)")
+    isolation = results["output"].splitlines()[-1]
+    assert isolation.startswith("isolation: sandbox account (bubblewrap cannot run: bubblewrap "
+                                "(bwrap) is not installed); student code as an unprivileged account")
     assert sum(t["score"] for t in results["tests"]) == sum(t["max_score"] for t in results["tests"])
+    assert (tmp_path / "autograder").stat().st_mode & 0o777 == 0o700  # root's alone
+
+
+def test_gradescope_neither_root_nor_with_bubblewrap_says_so_plainly(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    chosen = isolation.choose(fallback=gradescope.CONTAINER_ONLY)
+    output = gradescope.results(not_graded(Status.INVALID, "no notebook"), chosen)["output"]
+    assert output.endswith("isolation: none (bubblewrap (bwrap) is not installed; the grader is "
+                           "not root, so student code cannot run as an account of its own either: "
+                           "it runs with the grader's rights; Gradescope's container isolates "
+                           "this run)")
 
 
 def test_zip_installs_the_helpers_and_runs_the_course_grader():

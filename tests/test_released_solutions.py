@@ -61,8 +61,8 @@ def test_only_the_named_solutions_are_added(releases):
     assert added == {pathlib.Path("solutions", f"{name}.ipynb") for name in NAMED}
     assert set(plain) <= set(named)
     changed = [path for path in plain if plain[path] != named[path]]
-    assert sorted(changed) == [pathlib.Path(".release-manifest"), pathlib.Path("README.md")]
-    assert all(f"solutions/{name}.ipynb" in named[pathlib.Path("README.md")].decode()
+    assert sorted(changed) == [pathlib.Path(".release-manifest"), pathlib.Path("COURSE.md")]
+    assert all(f"solutions/{name}.ipynb" in named[pathlib.Path("COURSE.md")].decode()
                for name in NAMED)
 
 

@@ -16,7 +16,8 @@ import pytest
 
 from helpers import widget_display, widgets
 from helpers.experiments import default_params, run_planning_sweep, run_shortcut_experiment
-from helpers.widgets import (changed_entries, describe_step, observed_pairs, plan_one_step,
+from helpers.answers import changed_pairs
+from helpers.widgets import (describe_step, observed_pairs, plan_one_step,
                              planning_explorer, planning_stepper, shortcut_replay)
 
 
@@ -91,7 +92,7 @@ def test_stepper_changes_exactly_one_observed_value_per_click(reference):
         value_before = stepper.value.copy()
         stepper.plan_button.click()
         step = stepper.last_step
-        assert changed_entries(value_before, stepper.value) == [(step.state, step.action)]
+        assert changed_pairs(value_before, stepper.value) == [(step.state, step.action)]
         assert (step.state, step.action) in seen, "planning samples only observed pairs"
         assert step.before == value_before[step.state, step.action]
         assert step.after == stepper.value[step.state, step.action]

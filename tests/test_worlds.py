@@ -63,30 +63,16 @@ def test_shortcut_makes_the_move_up_from_64_free_and_toggles_back():
     assert world.get_outcome(64, UP) == (74, -1)
 
 
-def shortest_episode(world):
-    """Steps of the best episode (moves plus the terminating step) by breadth-first
-    search over moves that cost nothing."""
-    frontier, seen, steps = [world.init_state], {world.init_state}, 0
-    while frontier:
-        steps += 1
-        following = []
-        for state in frontier:
-            for action in range(4):
-                next_state, reward = world.get_outcome(state, action)
-                if next_state is None:
-                    return steps
-                if reward >= 0 and next_state not in seen:
-                    seen.add(next_state)
-                    following.append(next_state)
-        frontier = following
-    raise AssertionError("goal unreachable")
-
-
 def test_shortest_path_is_20_steps_and_10_with_the_shortcut():
     world = QuentinsWorld()
-    assert shortest_episode(world) == 20
+    assert world.shortest_episode() == 20
     world.toggle_shortcut()
-    assert shortest_episode(world) == 10
+    assert world.shortest_episode() == 10
+
+
+def test_a_world_whose_goal_cannot_be_reached_says_so():
+    with pytest.raises(ValueError, match="goal cannot be reached"):
+        GridWorld("S#G").shortest_episode()
 
 
 def test_get_all_outcomes_lists_one_certain_outcome_per_pair():
@@ -155,6 +141,13 @@ def test_slippery_world_slips_at_the_given_rate_without_touching_np_random():
     # a slip picks one of the 4 actions uniformly, so 3/4 of slips leave the intended move
     moved_down = np.mean(np.array(outcomes) == 44)
     assert abs(moved_down - (1 - 0.4 * 3 / 4)) < 0.04
+
+
+def test_the_slip_rule_is_one_table_for_drawing_and_for_listing_outcomes():
+    taken = QuentinsWorld(slip=0.4).taken_actions(DOWN)
+    assert [action for _, action in taken] == [RIGHT, UP, LEFT, DOWN]
+    assert [p for p, _ in taken] == pytest.approx([0.1, 0.1, 0.1, 0.7])
+    assert QuentinsWorld().taken_actions(DOWN) == [(1.0, DOWN)]
 
 
 def test_slippery_outcome_probabilities_sum_to_one():

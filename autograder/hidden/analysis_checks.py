@@ -2,7 +2,7 @@
 ``first_settled_episode``, ``planning_updates`` (2 points each) and
 ``episodes_to_exploit`` (2 points).
 
-Self-contained (standard library, numpy, ``check_kit`` shipped beside it); the hidden
+Built on ``check_kit``, shipped beside it (and numpy, the standard library); the hidden
 tests pick checks from ``CHECKS[function]``.
 
 Decisions
@@ -265,54 +265,24 @@ def check_exploit_run_defaults_to_five(f):
 
 CHECKS = {
     _FS: [
-        Check("settled_after_last_long_episode", 0.5,
-              "the episode right after the last one above the limit",
-              check_settled_after_last_long_episode),
-        Check("settled_limit_is_inclusive", 0.5,
-              "an episode of exactly `limit` steps is within the limit",
-              check_settled_limit_is_inclusive),
-        Check("settled_none_when_last_episode_above", 0.5,
-              "None when the last episode is still above the limit",
-              check_settled_none_when_last_episode_above),
-        Check("settled_zero_when_always_within", 0.25,
-              "0 when every episode is within the limit",
-              check_settled_zero_when_always_within),
-        Check("settled_takes_a_plain_list", 0.25,
-              "a plain list of step counts works like an array",
-              check_settled_takes_a_plain_list),
+        Check("settled_after_last_long_episode", 0.5, check_settled_after_last_long_episode),
+        Check("settled_limit_is_inclusive", 0.5, check_settled_limit_is_inclusive),
+        Check("settled_none_when_last_episode_above", 0.5, check_settled_none_when_last_episode_above),
+        Check("settled_zero_when_always_within", 0.25, check_settled_zero_when_always_within),
+        Check("settled_takes_a_plain_list", 0.25, check_settled_takes_a_plain_list),
     ],
     _PU: [
-        Check("updates_k_per_real_step", 0.75,
-              "k planning updates for every real step",
-              check_updates_k_per_real_step),
-        Check("updates_every_episode_counts", 0.5,
-              "every episode of a 2-D array of steps counts",
-              check_updates_every_episode_counts),
-        Check("updates_none_when_k_zero", 0.25,
-              "no planning updates when k = 0",
-              check_updates_none_when_k_zero),
-        Check("updates_float_steps_and_numpy_k", 0.5,
-              "float steps and a NumPy integer k give the same count",
-              check_updates_float_steps_and_numpy_k),
+        Check("updates_k_per_real_step", 0.75, check_updates_k_per_real_step),
+        Check("updates_every_episode_counts", 0.5, check_updates_every_episode_counts),
+        Check("updates_none_when_k_zero", 0.25, check_updates_none_when_k_zero),
+        Check("updates_float_steps_and_numpy_k", 0.5, check_updates_float_steps_and_numpy_k),
     ],
     _EE: [
-        Check("exploit_counts_from_the_opening", 0.5,
-              "episodes are counted from the opening of the shortcut",
-              check_exploit_counts_from_the_opening),
-        Check("exploit_ignores_episodes_before_the_opening", 0.5,
-              "short episodes before the opening do not count",
-              check_exploit_ignores_episodes_before_the_opening),
-        Check("exploit_run_is_consecutive", 0.25,
-              "a long episode breaks a run of short ones",
-              check_exploit_run_is_consecutive),
-        Check("exploit_limit_is_inclusive", 0.25,
-              "an episode of exactly `limit` steps counts as short",
-              check_exploit_limit_is_inclusive),
-        Check("exploit_none_without_a_run", 0.25,
-              "None when no run of short episodes exists",
-              check_exploit_none_without_a_run),
-        Check("exploit_run_defaults_to_five", 0.25,
-              "a run is 5 episodes long by default",
-              check_exploit_run_defaults_to_five),
+        Check("exploit_counts_from_the_opening", 0.5, check_exploit_counts_from_the_opening),
+        Check("exploit_ignores_episodes_before_the_opening", 0.5, check_exploit_ignores_episodes_before_the_opening),
+        Check("exploit_run_is_consecutive", 0.25, check_exploit_run_is_consecutive),
+        Check("exploit_limit_is_inclusive", 0.25, check_exploit_limit_is_inclusive),
+        Check("exploit_none_without_a_run", 0.25, check_exploit_none_without_a_run),
+        Check("exploit_run_defaults_to_five", 0.25, check_exploit_run_defaults_to_five),
     ],
 }

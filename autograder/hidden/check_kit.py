@@ -6,7 +6,7 @@ reading a returned number, shared with the public checks). Shipped in each autog
 zip beside the check modules, which import it as ``import check_kit``.
 
 Public API
-    Check                  name, points, description, func(student_function)
+    Check                  name, points, func(student_function); description: func's docstring
     run_checks(checks, f)  -> list of (name, points, earned, message)
     assert_passes(CHECKS, function, name, f)   one check, as a hidden test runs it
     seeded(seed)           decorator: a check runs with seeded generators, no warnings
@@ -14,19 +14,16 @@ Public API
     call_student_repeatedly(f, ...)   many calls, in one exchange with a graded process
     with_arguments(f, adapt)          f seen through an argument adapter
     same, close            exact / rounding-tolerant comparison of numbers (NaN-aware)
-    number_text(x)         a number as a failure message shows it
+    number_text(x)         a number as people read it (helpers.answers)
     describe(x)            what a returned value is, in a student's words (helpers.answers)
     as_count(x), as_number(x)   judge a returned number by its value (helpers.answers)
     as_pairs(x)            read returned (state, action) pairs (helpers.answers)
     as_float_array(x, shape)    (a float copy, None) or (None, what ``x`` is instead)
     shape_text(shape), first_change(before, after)   a shape in words; where arrays differ
+    changed_pairs(before, after)   the (state, action) entries a table changed (helpers.answers)
     result_or_argument(...), returned_table_or_fail(...)   what a call produced / returned
-    update_returns_model(f, ...)          a model update returns the updated model
-    planning_returns_value_table(f, ...), planning_k_zero_changes_nothing(f, ...),
-    planning_leaves_model_unchanged(f, ...), planning_updates_only_known_pairs(f, ...)
-                           the planning checks Dyna-Q and sample-model planning share,
-                           on worlds built on PlanningWorld; value_text(world, s, a, table)
-    shared_check(check, prepare, *args)   such a check bound to a module's worlds
+    shared_check(check, prepare, *args)   a shared check (``shared_checks``) bound to a
+                           module's worlds
     acceptance_interval, rejection_probability   exact binomial tests
     np_array, np_asarray, np_zeros, NDARRAY, Random, isnan, sqrt, NAN, INF
                            entry points captured before a notebook can rebind them
@@ -46,17 +43,15 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from helpers.answers import as_count, as_number, as_pairs, describe
+from helpers.answers import (as_count, as_number, as_pairs, changed_pairs, describe, differing,
+                             number_text)
 from scipy.special import bdtr as _bdtr, bdtrc as _bdtrc
 
 __all__ = ["Check", "run_checks", "assert_passes", "seeded", "call_student",
            "call_student_repeatedly", "with_arguments", "same", "close",
            "number_text", "describe", "as_count", "as_number", "as_pairs", "as_float_array",
            "acceptance_interval", "upper_tail", "rejection_probability", "interval_probability",
-           "shape_text", "first_change", "result_or_argument", "returned_table_or_fail",
-           "update_returns_model", "planning_returns_value_table",
-           "planning_k_zero_changes_nothing", "planning_leaves_model_unchanged",
-           "planning_updates_only_known_pairs", "PlanningWorld", "value_text",
+           "shape_text", "first_change", "changed_pairs", "result_or_argument", "returned_table_or_fail",
            "shared_check",
            "np_array", "np_asarray", "np_zeros", "NDARRAY", "Random", "isnan", "sqrt", "NAN",
            "INF"]
@@ -79,11 +74,16 @@ _py_seed = random.seed
 
 @dataclass(frozen=True)
 class Check:
-    """One graded property: ``func(student_function)`` raises AssertionError on failure."""
+    """One graded property: ``func(student_function)`` raises AssertionError on failure.
+    What it checks, in plain words, is written once: the first paragraph of ``func``'s
+    docstring (its ``description``)."""
     name: str
     points: float
-    description: str
     func: Callable
+
+    @property
+    def description(self):
+        return " ".join((self.func.__doc__ or "").strip().split("\n\n")[0].split())
 
 
 def run_checks(checks, func):
@@ -109,7 +109,8 @@ def assert_passes(checks, function, name, student_function):
     test does: raise AssertionError with its message unless it passes."""
     [check] = [c for c in checks[function] if c.name == name]
     [(_, points, earned, message)] = run_checks([check], student_function)
-    assert earned == points, message
+    if earned != points:  # raised, not asserted: `python -O` removes assert statements
+        raise AssertionError(message)
 
 
 def seeded(seed):
@@ -200,20 +201,6 @@ def close(x, y):
     return abs(x - y) <= 1e-12 + 1e-9 * abs(y)
 
 
-def number_text(x):
-    """A number as a student reads it: 2.0, 0.512, NaN, infinity, None."""
-    if x is None:
-        return "None"
-    x = float(x)
-    if x != x:
-        return "NaN"
-    if math.isinf(x):
-        return "infinity" if x > 0 else "minus infinity"
-    if x == int(x) and abs(x) < 1e15:
-        return f"{int(x)}.0" if abs(x) < 1e6 else f"{x:g}"
-    return f"{x:.6g}"
-
-
 def as_float_array(obj, shape):
     """(a new float array, None) if ``obj`` reads as an array of numbers of ``shape``,
     else (None, a description of what it is)."""
@@ -238,8 +225,7 @@ def shape_text(shape):
 def first_change(before, after):
     """The index (all axes but the last) of the first entry of array ``after`` that differs
     from ``before``, NaN equal to NaN; None if none does."""
-    differs = ~((after == before) | ((after != after) & (before != before)))
-    changed = differs.any(axis=-1).nonzero()
+    changed = differing(before, after).any(axis=-1).nonzero()
     return None if not len(changed[0]) else tuple(int(axis[0]) for axis in changed)
 
 
@@ -283,69 +269,6 @@ def returned_table_or_fail(returned, argument, before, name, missing, different,
     return array
 
 
-def update_returns_model(f, fname, cases, unchanged):
-    """A model update returns the updated model on each case (``case.fresh()``, the model
-    it is called on; ``case.call_text()``, ``case.context()``, ``case.shape``).
-    ``unchanged``: the message when it returns the model as passed in, with ``{call}``."""
-    for case in cases:
-        model = case.fresh()
-        call = case.call_text()
-        returned = call_student(f, fname, (model, case.state, case.action, case.reward,
-                                           case.next_state), case.context())
-        returned_table_or_fail(
-            returned, model, case.fresh(), "model",
-            f"{fname} must return the model (an array of shape {shape_text(case.shape)}), "
-            f"but {call}",
-            f"{call} updated the model it was given but returned a different array; return "
-            "the model you updated.",
-            unchanged.format(call=call))
-
-
-# ---------------------------------------------------------------------------
-# Planning checks shared by the planners (Dyna-Q, sample models)
-# ---------------------------------------------------------------------------
-
-class PlanningWorld:
-    """A model and a value table for calls of a planning function (fresh copies per call).
-
-    A subclass sets ``fname`` (the graded function), ``model`` and ``value`` (float
-    arrays), ``alpha`` and ``gamma``, and defines ``context(k)`` (a call in words) and
-    ``changed(table)`` (the (state, action) pairs whose value differs from ``value``)."""
-
-    def arguments(self, k, value=None):
-        """Fresh arguments of one planning call: (model, value table, params)."""
-        value = self.value.copy() if value is None else np_array(value, dtype=float)
-        return self.model.copy(), value, {"k": k, "alpha": self.alpha, "gamma": self.gamma}
-
-    def call(self, func, k, value=None):
-        """(returned object, the arguments (model, value, params) after the call)."""
-        arguments = self.arguments(k, value)
-        return call_student(func, self.fname, arguments, self.context(k)), arguments
-
-    def table(self, returned, arguments, k):
-        """The value table a call produced: the returned one, or else the value argument
-        it updated in place (which must keep its shape)."""
-        return result_or_argument(returned, arguments[1], self.value.shape, self.fname,
-                                  "value table", self.context(k))
-
-    def run(self, func, k, value=None):
-        """(value table the call produced, model argument after the call, returned object)."""
-        returned, arguments = self.call(func, k, value)
-        return self.table(returned, arguments, k), arguments[0], returned
-
-    def run_many(self, func, k, times):
-        """The value tables of `times` calls with k, each on fresh arguments."""
-        argument_lists = [self.arguments(k) for _ in range(times)]
-        returned = call_student_repeatedly(func, self.fname, argument_lists, self.context(k))
-        return [self.table(r, arguments, k) for r, arguments in zip(returned, argument_lists)]
-
-
-def value_text(world, s, a, table):
-    """How value[s, a] went from its value in ``world`` to the one in ``table``."""
-    return (f"value[{s}, {a}] from {number_text(world.value[s][a])} to "
-            f"{number_text(table[s][a])}")
-
-
 def shared_check(check, prepare, *args):
     """The check function ``f -> check(f, *args)``, prepared by ``prepare`` (a module's
     ``seeded(SEED)``) and documented as ``check``."""
@@ -354,87 +277,6 @@ def shared_check(check, prepare, *args):
     def run(f):
         return check(f, *args)
     return run
-
-
-def planning_returns_value_table(f, worlds, k=3):
-    """Planning returns the value table it updated, or an updated copy, of the table's
-    shape."""
-    for world in worlds:
-        before = world.value
-        returned, (_, value, _) = world.call(f, k)
-        fname, context = world.fname, world.context(k)
-        returned_table_or_fail(
-            returned, value, before, "value",
-            f"{fname} must return the value table (an array of shape "
-            f"{shape_text(before.shape)}), but when called {context} it",
-            f"your {fname} updated the value table it was given but returned a different "
-            "table; return the table you updated.",
-            f"the value table returned by {fname} {context} is identical to the table passed "
-            "in: it must contain the k planning updates.")
-
-
-def planning_k_zero_changes_nothing(f, worlds, busy_world):
-    """With k=0 no value changes, in the table returned nor in the argument (and with k=2
-    on ``busy_world`` some value does)."""
-    for world in worlds:
-        returned, (_, value, _) = world.call(f, 0)
-        for candidate in (returned, value):
-            table, _ = as_float_array(candidate, world.value.shape)
-            changed = [] if table is None else world.changed(table)
-            if changed:
-                s, a = changed[0]
-                raise AssertionError(f"with k=0 planning must make no update, but it changed "
-                                     f"{value_text(world, s, a, table)}.")
-    table, _, _ = busy_world.run(f, 2)
-    if not busy_world.changed(table):
-        raise AssertionError(
-            f"{busy_world.fname} did not change the value table with k=2 either: with k > 0 it "
-            "must update values, so 'k=0 changes nothing' cannot be credited yet.")
-
-
-def planning_leaves_model_unchanged(f, runs, k, entry_text, shape_sep=","):
-    """Planning reads the model but never modifies it: ``repeats`` calls with ``k`` on each
-    world of ``runs`` ((world, repeats) pairs), of which some change a value.
-    ``entry_text`` writes one model entry; ``shape_sep`` goes before the words of a
-    changed shape."""
-    updated = False
-    for world, repeats in runs:
-        for _ in range(repeats):
-            table, model, _ = world.run(f, k)
-            updated = updated or bool(world.changed(table))
-            after = f"planning must not modify the model, but after a call {world.context(k)}"
-            if model.shape != world.model.shape:
-                raise AssertionError(
-                    f"{after}{shape_sep} the model's shape changed to {shape_text(model.shape)}.")
-            index = first_change(world.model, model)
-            if index is not None:
-                raise AssertionError(
-                    f"{after}, model[{', '.join(map(str, index))}] changed from "
-                    f"{entry_text(world.model[index])} to {entry_text(model[index])}.")
-    if not updated:
-        raise AssertionError(
-            f"{runs[0][0].fname} never changed the value table, so leaving the model alone cannot "
-            "be credited yet: with k > 0 planning must update values.")
-
-
-def planning_updates_only_known_pairs(f, worlds, wrong_pair, pair_words):
-    """Every update is on a pair the model knows: ``wrong_pair(world, s, a, table)`` says
-    why changing value[s, a] is wrong, or None if the model knows the pair (k=5, 20 calls
-    per world, of which some change a value); ``pair_words``: (one such pair, such pairs)."""
-    updated = False
-    for world in worlds:
-        for _ in range(20):
-            table, _, _ = world.run(f, 5)
-            for s, a in world.changed(table):
-                wrong = wrong_pair(world, s, a, table)
-                if wrong:
-                    raise AssertionError(wrong)
-                updated = True
-    if not updated:
-        one, many = pair_words
-        raise AssertionError(
-            f"{worlds[0].fname} never changed the value of {one} (k=5, {20 * len(worlds)} calls), "
-            f"so this property cannot be credited: planning must update {many}.")
 
 
 # ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Hidden property checks for the graded functions of the decision-time planning notebook.
 
-Self-contained (standard library, numpy and ``check_kit``, shipped next to this file);
+Built on ``check_kit``, shipped next to this file (and numpy, the standard library);
 the hidden tests pick checks from ``CHECKS[function]``.
 
 Public API
@@ -327,33 +327,15 @@ def check_ucb_exploration_bonus(f):
 
 CHECKS = {
     "rollout_return": [
-        Check("rollout_returns_a_number", 0.5,
-              "the function returns one number",
-              check_rollout_returns_a_number),
-        Check("rollout_discounted_rewards", 1.0,
-              "the rewards along the model's next states, the reward of step t discounted by "
-              "gamma ** t",
-              check_rollout_discounted_rewards),
-        Check("rollout_bootstraps_at_the_end", 1.0,
-              "when the actions run out, gamma ** T times the value of the state reached is added",
-              check_rollout_bootstraps_at_the_end),
-        Check("rollout_stops_at_episode_end", 0.5,
-              "nothing is added after a step that ends the episode",
-              check_rollout_stops_at_episode_end),
-        Check("rollout_stops_at_untried_pair", 1.0,
-              "at a never-tried pair the rollout stops and adds the discounted value of the "
-              "state it stopped in",
-              check_rollout_stops_at_untried_pair),
+        Check("rollout_returns_a_number", 0.5, check_rollout_returns_a_number),
+        Check("rollout_discounted_rewards", 1.0, check_rollout_discounted_rewards),
+        Check("rollout_bootstraps_at_the_end", 1.0, check_rollout_bootstraps_at_the_end),
+        Check("rollout_stops_at_episode_end", 0.5, check_rollout_stops_at_episode_end),
+        Check("rollout_stops_at_untried_pair", 1.0, check_rollout_stops_at_untried_pair),
     ],
     "ucb_score": [
-        Check("ucb_unvisited_is_infinite", 0.5,
-              "an unvisited action scores plus infinity",
-              check_ucb_unvisited_is_infinite),
-        Check("ucb_average_return", 0.5,
-              "with c = 0 the score is the average return",
-              check_ucb_average_return),
-        Check("ucb_exploration_bonus", 1.0,
-              "the score adds c * sqrt(ln(parent_visits) / visits) to the average return",
-              check_ucb_exploration_bonus),
+        Check("ucb_unvisited_is_infinite", 0.5, check_ucb_unvisited_is_infinite),
+        Check("ucb_average_return", 0.5, check_ucb_average_return),
+        Check("ucb_exploration_bonus", 1.0, check_ucb_exploration_bonus),
     ],
 }

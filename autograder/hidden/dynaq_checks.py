@@ -1,12 +1,13 @@
 """Hidden property checks for the two core graded functions, ``dyna_q_model_update``
 (4 points) and ``dyna_q_planning`` (6 points).
 
-Self-contained (standard library, numpy, the ``check_kit`` shipped beside it): the
+Built on the ``check_kit`` shipped beside it (and numpy, the standard library): the
 hidden tests pick checks from ``CHECKS[function]`` (see ``check_kit.assert_passes``).
 
 Public API
     CHECKS = {"dyna_q_model_update": [...], "dyna_q_planning": [...]}
-    uniform_false_failure_bound(), uniform_pass_bound(q)   the statistical check's odds
+    uniform_false_failure_bound(), uniform_pass_bound(distributions, n)
+                                     the statistical check's odds
 
 Every check seeds ``np.random`` and ``random`` first, so submissions that use the
 global generators are graded reproducibly.
@@ -26,12 +27,12 @@ Decisions
 
 import numpy as np
 
-from check_kit import (NAN, Check, PlanningWorld, Random, acceptance_interval, call_student, close,
-                       interval_probability, isnan, np_array, number_text,
-                       planning_k_zero_changes_nothing, planning_leaves_model_unchanged,
-                       planning_returns_value_table, planning_updates_only_known_pairs,
-                       rejection_probability, result_or_argument, same, seeded, shared_check,
-                       update_returns_model, value_text)
+from check_kit import (NAN, Check, Random, acceptance_interval, call_student, changed_pairs, close,
+                       interval_probability, isnan, np_array, number_text, rejection_probability,
+                       result_or_argument, same, seeded, shared_check)
+from shared_checks import (PlanningWorld, planning_k_zero_changes_nothing,
+                           planning_leaves_model_unchanged, planning_returns_value_table,
+                           planning_updates_only_known_pairs, update_returns_model, value_text)
 
 SEED = 12345
 _MU = "dyna_q_model_update"
@@ -295,9 +296,8 @@ class _World(PlanningWorld):
         return super().table(returned, arguments, k).tolist()
 
     def changed(self, table, before=None):
-        before = self.value_list if before is None else before
-        return [(s, a) for s in range(self.S) for a in range(self.A)
-                if not same(table[s][a], before[s][a])]
+        before = self.value if before is None else np_array(before, dtype=float)
+        return changed_pairs(before, np_array(table, dtype=float))
 
     def bootstrap(self, s, a, value=None):
         """gamma-free bootstrap term of pair (s, a): max of the next state's row, 0 if terminal."""
@@ -557,10 +557,10 @@ def check_planning_sequential_updates(f):
 # The check fails only if BOTH schemes are rejected, so a correct submission
 # (whichever scheme it uses) fails with probability <= _UNIFORM_ALPHA = 1e-10.
 # ``uniform_false_failure_bound`` computes the exact sum for the tests.
-# Power: ``uniform_pass_bound(q)`` bounds the chance a sampler with pair
-# probabilities q passes (sum over schemes of the product over worlds of the
-# smallest per-pair acceptance probability); the tests require < 1e-9 for the
-# corpus's non-uniform samplers.
+# Power: ``uniform_pass_bound(distributions)`` bounds the chance a sampler passes
+# whose pair probabilities in each world are ``distributions`` (sum over schemes of
+# the product over worlds of the smallest per-pair acceptance probability); the
+# tests require < 1e-9 for the corpus's non-uniform samplers.
 
 _UNIFORM_ALPHA = 1e-10
 _UNIFORM_CALLS = 4000
@@ -703,51 +703,23 @@ def _counts_text(world, counts):
 # ---------------------------------------------------------------------------
 
 CHECKS = {_MU: [
-    Check("model_update_stores_observation", 1.0,
-          "model[state, action] holds (reward, next_state) after the update",
-          check_model_update_stores_observation),
-    Check("model_update_terminal_as_nan", 0.5,
-          "a terminal transition (next_state None) is stored as (reward, NaN)",
-          check_model_update_terminal_as_nan),
-    Check("model_update_latest_observation_wins", 0.5,
-          "a new observation of a pair overwrites the previous one",
-          check_model_update_latest_observation_wins),
-    Check("model_update_leaves_other_entries", 1.0,
-          "no entry other than model[state, action] changes",
-          check_model_update_leaves_other_entries),
-    Check("model_update_returns_model", 1.0,
-          "the updated model is returned",
-          shared_check(update_returns_model, _prepared, _MU, _RETURN_CASES,
+    Check("model_update_stores_observation", 1.0, check_model_update_stores_observation),
+    Check("model_update_terminal_as_nan", 0.5, check_model_update_terminal_as_nan),
+    Check("model_update_latest_observation_wins", 0.5, check_model_update_latest_observation_wins),
+    Check("model_update_leaves_other_entries", 1.0, check_model_update_leaves_other_entries),
+    Check("model_update_returns_model", 1.0, shared_check(update_returns_model, _prepared, _MU, _RETURN_CASES,
                        "the model returned by {call} does not contain the new observation: "
                        "it is identical to the model passed in.")),
 ], _PL: [
-    Check("planning_returns_value_table", 0.5,
-          "the updated value table is returned, with the table's shape",
-          shared_check(planning_returns_value_table, _prepared, (_W_FULL, _W_NOTERM))),
-    Check("planning_k_zero_changes_nothing", 0.5,
-          "with k=0 no value changes",
-          shared_check(planning_k_zero_changes_nothing, _prepared, (_W_MIX_A, _W_NOTERM),
+    Check("planning_returns_value_table", 0.5, shared_check(planning_returns_value_table, _prepared, (_W_FULL, _W_NOTERM))),
+    Check("planning_k_zero_changes_nothing", 0.5, shared_check(planning_k_zero_changes_nothing, _prepared, (_W_MIX_A, _W_NOTERM),
                        _W_NOTERM)),
-    Check("planning_leaves_model_unchanged", 0.5,
-          "planning does not modify the model",
-          shared_check(planning_leaves_model_unchanged, _prepared,
+    Check("planning_leaves_model_unchanged", 0.5, shared_check(planning_leaves_model_unchanged, _prepared,
                        ((_W_MIX_A, 4), (_W_ALLTERM, 2), (_W_FULL, 1)), 3, _entry)),
-    Check("planning_updates_only_observed_pairs", 1.0,
-          "only state-action pairs already observed in the model are updated",
-          shared_check(planning_updates_only_known_pairs, _prepared, (_W_MIX_A, _W_MIX_B),
+    Check("planning_updates_only_observed_pairs", 1.0, shared_check(planning_updates_only_known_pairs, _prepared, (_W_MIX_A, _W_MIX_B),
                        _unobserved, ("an observed state-action pair", "observed pairs"))),
-    Check("planning_q_learning_update", 1.0,
-          "each update is Q-learning with the model's reward and next state, alpha and gamma, "
-          "and no bootstrap from a terminal next state",
-          check_planning_q_learning_update),
-    Check("planning_makes_k_updates", 1.0,
-          "k=1 makes exactly one update; no call updates more than k pairs",
-          check_planning_makes_k_updates),
-    Check("planning_samples_uniformly", 1.0,
-          "pairs are sampled uniformly (over observed pairs, or over observed states then "
-          "their observed actions)",
-          check_planning_samples_uniformly),
-    Check("planning_sequential_updates", 0.5,
-          "the k updates are applied one after another; a pair drawn twice is updated twice",
-          check_planning_sequential_updates),
+    Check("planning_q_learning_update", 1.0, check_planning_q_learning_update),
+    Check("planning_makes_k_updates", 1.0, check_planning_makes_k_updates),
+    Check("planning_samples_uniformly", 1.0, check_planning_samples_uniformly),
+    Check("planning_sequential_updates", 0.5, check_planning_sequential_updates),
 ]}

@@ -1,8 +1,8 @@
 """Hidden property checks for the graded functions of the bonus notebook
 07_prioritized_sweeping: ``priority`` and ``predecessors``.
 
-Self-contained (standard library, numpy and ``check_kit``, which ships in the same
-zip); the hidden tests pick checks from ``CHECKS[function]``.
+Built on ``check_kit``, which ships in the same zip (and numpy, the standard
+library); the hidden tests pick checks from ``CHECKS[function]``.
 
 Public API
     CHECKS = {"priority": [...] (3 points), "predecessors": [...] (3 points)}
@@ -458,40 +458,19 @@ def check_predecessors_includes_self_loops(f):
 # ---------------------------------------------------------------------------
 
 PRIORITY_CHECKS = [
-    Check("priority_returns_a_number", 0.5,
-          "the priority is returned as one finite number",
-          check_priority_returns_a_number),
-    Check("priority_positive_error", 1.0,
-          "when the target is above the value, the priority is "
-          "r + gamma * max of the next state's values - value[state, action]",
-          check_priority_positive_error),
-    Check("priority_negative_error", 0.5,
-          "when the target is below the value, the priority is the size of the error",
-          check_priority_negative_error),
-    Check("priority_terminal_no_bootstrap", 0.5,
-          "for a terminal transition the priority is |r - value[state, action]|",
-          check_priority_terminal_no_bootstrap),
-    Check("priority_leaves_tables_unchanged", 0.5,
-          "computing a priority changes neither the model nor the value table",
-          check_priority_leaves_tables_unchanged),
+    Check("priority_returns_a_number", 0.5, check_priority_returns_a_number),
+    Check("priority_positive_error", 1.0, check_priority_positive_error),
+    Check("priority_negative_error", 0.5, check_priority_negative_error),
+    Check("priority_terminal_no_bootstrap", 0.5, check_priority_terminal_no_bootstrap),
+    Check("priority_leaves_tables_unchanged", 0.5, check_priority_leaves_tables_unchanged),
 ]
 
 PREDECESSORS_CHECKS = [
-    Check("predecessors_returns_pairs", 0.5,
-          "the answer is a list of (state, action) pairs (or an (n, 2) array)",
-          check_predecessors_returns_pairs),
-    Check("predecessors_finds_every_pair", 1.0,
-          "every pair whose model next state is the given state is found",
-          check_predecessors_finds_every_pair),
-    Check("predecessors_only_leading_pairs", 0.5,
-          "only pairs leading to the given state are returned, each once",
-          check_predecessors_only_leading_pairs),
-    Check("predecessors_ignores_terminal_and_unseen", 0.5,
-          "terminal and never-tried pairs (NaN next state) are not predecessors of state 0",
-          check_predecessors_ignores_terminal_and_unseen),
-    Check("predecessors_includes_self_loops", 0.5,
-          "a pair leading from the state back to itself is a predecessor",
-          check_predecessors_includes_self_loops),
+    Check("predecessors_returns_pairs", 0.5, check_predecessors_returns_pairs),
+    Check("predecessors_finds_every_pair", 1.0, check_predecessors_finds_every_pair),
+    Check("predecessors_only_leading_pairs", 0.5, check_predecessors_only_leading_pairs),
+    Check("predecessors_ignores_terminal_and_unseen", 0.5, check_predecessors_ignores_terminal_and_unseen),
+    Check("predecessors_includes_self_loops", 0.5, check_predecessors_includes_self_loops),
 ]
 
 CHECKS = {_PR: PRIORITY_CHECKS, _PD: PREDECESSORS_CHECKS}

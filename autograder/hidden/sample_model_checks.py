@@ -1,7 +1,7 @@
 """Hidden property checks for the bonus notebook on Q-planning and sample models:
 ``sample_model_update`` (4 points) and ``sample_model_planning`` (5 points).
 
-Self-contained (standard library, numpy, and ``check_kit`` shipped beside it); the
+Built on ``check_kit`` shipped beside it (and numpy, the standard library); the
 hidden tests pick checks from ``CHECKS[function]``.
 
 Public API
@@ -26,11 +26,12 @@ Decisions
 
 import numpy as np
 
-from check_kit import (Check, PlanningWorld, Random, acceptance_interval, call_student, close,
-                       np_array, number_text, planning_k_zero_changes_nothing,
-                       planning_leaves_model_unchanged, planning_returns_value_table,
-                       planning_updates_only_known_pairs, rejection_probability,
-                       result_or_argument, seeded, shared_check, update_returns_model, value_text)
+from check_kit import (Check, Random, acceptance_interval, call_student, changed_pairs, close,
+                       np_array, number_text, rejection_probability, result_or_argument, seeded,
+                       shared_check)
+from shared_checks import (PlanningWorld, planning_k_zero_changes_nothing,
+                           planning_leaves_model_unchanged, planning_returns_value_table,
+                           planning_updates_only_known_pairs, update_returns_model, value_text)
 
 __all__ = ["CHECKS", "false_failure_bounds"]
 
@@ -262,8 +263,7 @@ class _World(PlanningWorld):
                 "been seen")
 
     def changed(self, table, before=None):
-        before = self.value if before is None else before
-        return [(int(s), int(a)) for s, a in np.argwhere(table != before)]
+        return changed_pairs(self.value if before is None else before, table)
 
     def target(self, s, a, j, value=None):
         """Q-learning target of outcome j of pair (s, a)."""
@@ -559,46 +559,25 @@ def false_failure_bounds():
 
 CHECKS = {
     _MU: [
-        Check("sample_model_update_counts_the_outcome", 1.0,
-              "the observed outcome's count grows by one", check_update_counts_the_outcome),
-        Check("sample_model_update_adds_the_reward", 1.0,
-              "the reward is added to the outcome's total reward", check_update_adds_the_reward),
-        Check("sample_model_update_end_is_the_last_outcome", 0.5,
-              "the end of an episode is recorded at index n_states, next state 0 at index 0",
-              check_update_end_is_the_last_outcome),
-        Check("sample_model_update_leaves_other_entries", 1.0,
-              "no other entry of the model changes", check_update_leaves_other_entries),
-        Check("sample_model_update_returns_model", 0.5,
-              "the updated model is returned",
-              shared_check(update_returns_model, _prepared, _MU, _RETURN_CASES,
+        Check("sample_model_update_counts_the_outcome", 1.0, check_update_counts_the_outcome),
+        Check("sample_model_update_adds_the_reward", 1.0, check_update_adds_the_reward),
+        Check("sample_model_update_end_is_the_last_outcome", 0.5, check_update_end_is_the_last_outcome),
+        Check("sample_model_update_leaves_other_entries", 1.0, check_update_leaves_other_entries),
+        Check("sample_model_update_returns_model", 0.5, shared_check(update_returns_model, _prepared, _MU, _RETURN_CASES,
                            "the model returned by {call} is identical to the model passed in: "
                            "it does not contain the new observation.")),
     ],
     _PL: [
-        Check("sample_model_planning_returns_value_table", 0.5,
-              "the updated value table is returned",
-              shared_check(planning_returns_value_table, _prepared, (_W_MIXED, _W_MIXED_B))),
-        Check("sample_model_planning_k_zero_changes_nothing", 0.5,
-              "with k=0 no value changes",
-              shared_check(planning_k_zero_changes_nothing, _prepared, (_W_MIXED, _W_MIXED_B),
+        Check("sample_model_planning_returns_value_table", 0.5, shared_check(planning_returns_value_table, _prepared, (_W_MIXED, _W_MIXED_B))),
+        Check("sample_model_planning_k_zero_changes_nothing", 0.5, shared_check(planning_k_zero_changes_nothing, _prepared, (_W_MIXED, _W_MIXED_B),
                            _W_MIXED)),
-        Check("sample_model_planning_leaves_model_unchanged", 0.5,
-              "planning does not modify the model",
-              shared_check(planning_leaves_model_unchanged, _prepared,
+        Check("sample_model_planning_leaves_model_unchanged", 0.5, shared_check(planning_leaves_model_unchanged, _prepared,
                            [(w, 3) for w in (_W_MIXED, _W_MIXED_B, _W_OUTCOMES)], 4, _pair, "")),
-        Check("sample_model_planning_updates_only_seen_pairs", 0.5,
-              "only pairs with at least one count are updated",
-              shared_check(planning_updates_only_known_pairs, _prepared, (_W_MIXED, _W_MIXED_B),
+        Check("sample_model_planning_updates_only_seen_pairs", 0.5, shared_check(planning_updates_only_known_pairs, _prepared, (_W_MIXED, _W_MIXED_B),
                            _unseen, ("a seen pair", "seen pairs"))),
-        Check("sample_model_planning_makes_k_updates", 0.5,
-              "exactly k updates, one after another", check_planning_makes_k_updates),
-        Check("sample_model_planning_q_learning_update", 1.0,
-              "each update is Q-learning with the outcome's average reward and next state",
-              check_planning_q_learning_update),
-        Check("sample_model_planning_draws_outcomes_by_count", 1.0,
-              "outcomes are drawn with probability count / total count",
-              check_planning_draws_outcomes_by_count),
-        Check("sample_model_planning_samples_pairs_uniformly", 0.5,
-              "seen pairs are drawn uniformly", check_planning_samples_pairs_uniformly),
+        Check("sample_model_planning_makes_k_updates", 0.5, check_planning_makes_k_updates),
+        Check("sample_model_planning_q_learning_update", 1.0, check_planning_q_learning_update),
+        Check("sample_model_planning_draws_outcomes_by_count", 1.0, check_planning_draws_outcomes_by_count),
+        Check("sample_model_planning_samples_pairs_uniformly", 0.5, check_planning_samples_pairs_uniformly),
     ],
 }

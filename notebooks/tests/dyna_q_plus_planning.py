@@ -9,7 +9,7 @@ points = None
 def test_plus_planning_adds_the_bonus_to_the_reward(dyna_q_plus_planning):
     """The bonus is added to the reward (public example)."""
     import numpy as np
-    from helpers.answers import plain, returned_table, seeded_generators
+    from helpers.answers import number_text, returned_table, seeded_generators
     model = np.full((5, 4, 2), np.nan)
     model[1, 0] = (0.0, 2.0)
     value = np.zeros((5, 4))
@@ -20,7 +20,7 @@ def test_plus_planning_adds_the_bonus_to_the_reward(dyna_q_plus_planning):
     with seeded_generators(dyna_q_plus_planning):
         result = returned_table(dyna_q_plus_planning(model, value, elapsed, params), (5, 4), 'dyna_q_plus_planning')
     expected = 0.5 * (0.0 + 0.05 * 4.0 + 0.8 * 0.5)
-    assert np.isclose(result[1, 0], expected), f'one planning update of state 1, action 0 with bonus 0.05 * sqrt(16) = 0.2 should give Q = 0.5 * (0 + 0.2 + 0.8 * 0.5) = {plain(expected)}, got {plain(result[1, 0])}'
+    assert np.isclose(result[1, 0], expected), f'one planning update of state 1, action 0 with bonus 0.05 * sqrt(16) = 0.2 should give Q = 0.5 * (0 + 0.2 + 0.8 * 0.5) = {number_text(expected)}, got {number_text(result[1, 0])}'
 
 @test_case(points=0.5, hidden=False)
 def test_plus_planning_changes_neither_model_nor_elapsed(dyna_q_plus_planning):

@@ -22,7 +22,7 @@ def test_planning_with_k_zero_changes_nothing(dyna_q_planning):
 def test_planning_replays_the_only_observed_pair(dyna_q_planning):
     """One update replays the only observed pair (public example)."""
     import numpy as np
-    from helpers.answers import plain, returned_table, seeded_generators
+    from helpers.answers import number_text, returned_table, seeded_generators
     model = np.full((5, 4, 2), np.nan)
     model[1, 0] = (1.0, 2.0)
     value = np.zeros((5, 4))
@@ -31,5 +31,5 @@ def test_planning_replays_the_only_observed_pair(dyna_q_planning):
         result = dyna_q_planning(model, value, {'k': 1, 'alpha': 0.5, 'gamma': 0.8})
     result = returned_table(result, (5, 4), 'dyna_q_planning')
     expected = 0.5 * (1.0 + 0.8 * 0.5)
-    assert np.isclose(result[1, 0], expected), f'one planning update of state 1, action 0 should give Q = 0.5 * (1 + 0.8 * 0.5) = {plain(expected)}, got {plain(result[1, 0])}'
+    assert np.isclose(result[1, 0], expected), f'one planning update of state 1, action 0 should give Q = 0.5 * (1 + 0.8 * 0.5) = {number_text(expected)}, got {number_text(result[1, 0])}'
 

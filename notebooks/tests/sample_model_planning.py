@@ -22,7 +22,7 @@ def test_sample_model_planning_with_k_zero_changes_nothing(sample_model_planning
 def test_sample_model_planning_uses_the_average_reward(sample_model_planning):
     """An update uses the average reward (public example)."""
     import numpy as np
-    from helpers.answers import plain, returned_table, seeded_generators
+    from helpers.answers import number_text, returned_table, seeded_generators
     model = np.zeros((5, 4, 6, 2))
     model[1, 0, 2] = (4.0, 2.0)
     value = np.zeros((5, 4))
@@ -31,5 +31,5 @@ def test_sample_model_planning_uses_the_average_reward(sample_model_planning):
         result = sample_model_planning(model, value, {'k': 1, 'alpha': 0.5, 'gamma': 0.8})
     result = returned_table(result, (5, 4), 'sample_model_planning')
     expected = 0.5 * (0.5 + 0.8 * 0.5)
-    assert np.isclose(result[1, 0], expected), f'the only seen pair is state 1, action 0, always to state 2 with average reward 2 / 4 = 0.5; one update should give Q = 0.5 * (0.5 + 0.8 * 0.5) = {plain(expected)}, got {plain(result[1, 0])}'
+    assert np.isclose(result[1, 0], expected), f'the only seen pair is state 1, action 0, always to state 2 with average reward 2 / 4 = 0.5; one update should give Q = 0.5 * (0.5 + 0.8 * 0.5) = {number_text(expected)}, got {number_text(result[1, 0])}'
 
