@@ -110,6 +110,7 @@ def _examples():
         "priority": lambda f: f(model, value, 0, 1, params),
         "predecessors": lambda f: f(model, 2),
         "rollout_return": lambda f: f(model, 0, [1, 0], 0.8, np.zeros(3)),
+        "ucb_score": lambda f: f(1.0, 2, 4, 0.5),
     }
 
 
