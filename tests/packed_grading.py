@@ -61,8 +61,9 @@ def packed_notebook(notebook, submissions):
     return filled
 
 
-def grade_notebook(notebook, submissions, isolation):
-    """[[student, notebook, function, score], ...] of `submissions` of `notebook`."""
+def grade_notebook(notebook, packed, submissions, isolation):
+    """[[student, notebook, function, score], ...] of `submissions` of `notebook`, whose
+    answers the notebook `packed` holds."""
     scores = []
     with tempfile.TemporaryDirectory(prefix="packed-") as folder, \
             tempfile.TemporaryDirectory(prefix="student-") as student_dir:
@@ -70,7 +71,7 @@ def grade_notebook(notebook, submissions, isolation):
         zipfile.ZipFile(ROOT / "autograder" / "zips" / f"{notebook}.zip").extractall(folder / "zip")
         _, test_files = load_autograder(folder / "zip")
         path = folder / f"{notebook}.ipynb"
-        nbformat.write(packed_notebook(notebook, submissions), path)
+        nbformat.write(packed, path)
         with StudentProcess(path, student_dir, TIMEOUT, 60, CALL_SECONDS, isolation) as student:
             student.wait_ready()
             for i, (name, answers) in enumerate(submissions):
@@ -85,8 +86,11 @@ def grade_notebook(notebook, submissions, isolation):
 def main(plan_path, scores_path):
     plan = json.loads(pathlib.Path(plan_path).read_text())
     isolation = isolation_module.choose()
+    # all built before the zips' check modules are imported (by their plain names)
+    packed = {notebook: packed_notebook(notebook, plan[notebook]) for notebook in plan}
     with ThreadPoolExecutor(2) as pool:
-        graded = pool.map(lambda notebook: grade_notebook(notebook, plan[notebook], isolation), plan)
+        graded = pool.map(lambda notebook: grade_notebook(notebook, packed[notebook],
+                                                          plan[notebook], isolation), plan)
         scores = [row for rows in graded for row in rows]
     pathlib.Path(scores_path).write_text(json.dumps({"isolation": isolation.summary,
                                                      "scores": scores}))
