@@ -26,7 +26,7 @@ from .submissions import write_examples
 
 # The grader that runs inside the zip on Gradescope: the same code as `make grade`.
 GRADER_MODULES = ("grade_one.py", "results.py", "sandbox.py", "sandbox_worker.py", "wire.py",
-                  "isolation.py", "sandbox_account.py", "confine.py", "gradescope.py")
+                  "isolation.py", "sandbox_account.py", "confine.py", "tiers.py", "gradescope.py")
 RUNNER = '''"""Runs this course's sandboxed grader (files/autograder/gradescope.py)."""
 import os
 import sys

@@ -33,6 +33,7 @@ from tqdm import tqdm
 from . import deadlines as deadlines_module
 from . import grade_one, gradebook, intake, lms, outputs, sandbox
 from . import isolation as isolation_module
+from . import tiers
 from . import roster as roster_module
 from .course import NOTEBOOKS
 from .masters import ROOT
@@ -274,7 +275,7 @@ def isolation_for(submissions_dir, unsafe):
     or, for the course's own examples only, none where bubblewrap cannot be had. Raises
     IsolationUnavailable otherwise."""
     examples = pathlib.Path(submissions_dir).resolve() == EXAMPLES
-    return isolation_module.choose(
+    return tiers.choose(
         "UNSAFE=1 asked for none" if unsafe else None,
         "grading the course's own example submissions anyway" if examples else None)
 
@@ -315,7 +316,7 @@ def main(argv=None):
     try:
         isolation = isolation_for(args.submissions, args.unsafe)
     except isolation_module.IsolationUnavailable as why:
-        sys.exit(isolation_module.refusal(
+        sys.exit(tiers.refusal(
             why, f"make grade SUBMISSIONS={args.submissions} OUT={args.out} UNSAFE=1 (or --unsafe)"))
     print(isolation.summary, flush=True)
     try:

@@ -24,6 +24,7 @@ import zipfile
 import nbformat
 
 from . import isolation as isolation_module
+from . import tiers
 from . import wire
 from .results import CheckResult, Outcome, QuestionResult, Status, not_graded, readable
 from .sandbox import StudentNamespace, StudentProcess, StudentProcessError
@@ -191,9 +192,9 @@ def main(argv=None):
                         help="grade without isolation: student code runs with your rights")
     args = parser.parse_args(argv)
     try:
-        isolation = isolation_module.choose("--unsafe asked for none" if args.unsafe else None)
+        isolation = tiers.choose("--unsafe asked for none" if args.unsafe else None)
     except isolation_module.IsolationUnavailable as why:
-        sys.exit(isolation_module.refusal(why, "add --unsafe"))
+        sys.exit(tiers.refusal(why, "add --unsafe"))
     outcome = grade(os.path.abspath(args.zip), args.submission, args.timeout, isolation)
     with open(args.result, "w") as handle:
         json.dump(outcome.to_json(), handle)

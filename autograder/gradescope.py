@@ -18,7 +18,7 @@ import pathlib
 import sys
 import tempfile
 
-from . import isolation as isolation_module
+from . import tiers
 from .grade_one import grade_unpacked
 from .results import Status, not_graded
 from .sandbox_account import AccountIsolation
@@ -58,7 +58,7 @@ def write_once(path, text):
 
 def main(autograder_dir="/autograder"):
     folder = pathlib.Path(autograder_dir)
-    isolation = isolation_module.choose(fallback=CONTAINER_ONLY)
+    isolation = tiers.choose(fallback=CONTAINER_ONLY)
     if isinstance(isolation, AccountIsolation):  # the source, submission and results: root's
         os.chmod(folder, 0o700)
     notebooks = sorted((folder / "submission").glob("*.ipynb"))

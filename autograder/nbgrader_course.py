@@ -64,7 +64,7 @@ from .grade_one import CELL_SECONDS
 from .gradebook import points_text
 from .course import NOTEBOOKS
 from .masters import HIDDEN, ROOT, expanded, hidden_modules, walk
-from .nbgrader_grading import ZIPS, question_of
+from .nbgrader_grading import ZIPS
 from .review_pages import ANSWER_PLACEHOLDER
 
 DEFAULT_OUT = ROOT / "nbgrader_course"

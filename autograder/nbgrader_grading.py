@@ -40,6 +40,7 @@ from traitlets import Unicode
 
 from . import grade_one
 from . import isolation as isolation_module
+from . import tiers
 from .results import Status
 
 ZIPS = pathlib.Path(__file__).with_name("zips")
@@ -81,9 +82,9 @@ def otter_submission(nb):
 def chosen_isolation(unsafe):
     """The isolation of this grading process (probed once), as `make grade` chooses it."""
     try:
-        return isolation_module.choose(unsafe or None)
+        return tiers.choose(unsafe or None)
     except isolation_module.IsolationUnavailable as why:
-        raise RuntimeError(isolation_module.refusal(
+        raise RuntimeError(tiers.refusal(
             why, 'add `c.GradeWithCourseGrader.unsafe = "<why>"` to nbgrader_config.py')) from None
 
 

@@ -87,11 +87,11 @@ def _not_graded(rows):
 
 
 def bench_grading(report, settings):
-    from autograder import isolation
+    from autograder import isolation, tiers
 
     reps, students = settings.reps, settings.students
     isolated = isolation.bubblewrap()
-    unisolated = isolation.not_isolated("the benchmark's baseline")
+    unisolated = tiers.not_isolated("the benchmark's baseline")
     batch_reps = reps if students <= DEFAULT_STUDENTS else 1
     cores = os.cpu_count()
     report.header(

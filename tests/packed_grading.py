@@ -24,7 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "autograder"))  # the worker's SEED, as the worker imports it
 
-from autograder import isolation as isolation_module  # noqa: E402
+from autograder import tiers  # noqa: E402
 from autograder.grade_one import CALL_SECONDS, load_autograder  # noqa: E402
 from autograder.masters import reference_sources  # noqa: E402
 from autograder.sandbox import MissingName, StudentNamespace, StudentProcess  # noqa: E402
@@ -85,7 +85,7 @@ def grade_notebook(notebook, packed, submissions, isolation):
 
 def main(plan_path, scores_path):
     plan = json.loads(pathlib.Path(plan_path).read_text())
-    isolation = isolation_module.choose()
+    isolation = tiers.choose()
     # all built before the zips' check modules are imported (by their plain names)
     packed = {notebook: packed_notebook(notebook, plan[notebook]) for notebook in plan}
     with ThreadPoolExecutor(2) as pool:

@@ -43,7 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 
-from autograder import course, gradescope, isolation, nbgrader_course, nbgrader_grading
+from autograder import course, gradescope, nbgrader_course, nbgrader_grading, tiers
 from autograder.results import Status
 from autograder.grade import grade_batch
 from autograder.gradebook import MANUAL_STATUS
@@ -109,7 +109,7 @@ def grade_with_make(folder, out):
         write_submission(folder, student, notebook, sources_of((student, notebook)))
     (folder / TRUNCATED[0]).mkdir()
     (folder / TRUNCATED[0] / f"{TRUNCATED[1]}.ipynb").write_text('{"cells": [  (a truncated upload)')
-    outcomes, rows, *_ = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
+    outcomes, rows, *_ = grade_batch(folder, out, tiers.choose(), jobs=2, progress=False)
     return outcomes, {(r.student, r.notebook, r.question): (float(r.score), float(r.max_score), r.status)
                       for r in rows}
 
@@ -307,7 +307,7 @@ def test_the_course_nbgrader_notebooks_give_the_same_score_per_question(graded):
 
 
 def test_the_gradescope_entry_point_gives_every_submission_the_same_score(graded):
-    make, graded_in = graded["make"], isolation.choose()
+    make, graded_in = graded["make"], tiers.choose()
     for (student, notebook), outcome in graded["outcomes"].items():
         if (student, notebook) == TRUNCATED or outcome.status is Status.MISSING:
             continue  # a notebook not handed in is no submission on Gradescope

@@ -11,7 +11,7 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import course, exports, isolation, masters
+from autograder import course, exports, masters, tiers
 from autograder.grade import grade_batch
 from autograder.gradebook import Kind
 from autograder.report import check_shares
@@ -59,14 +59,14 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     make_batch(folder)
     out = tmp_path_factory.mktemp("out")
-    graded = grade_batch(folder, out, isolation.choose(), jobs=2, progress=False)
+    graded = grade_batch(folder, out, tiers.choose(), jobs=2, progress=False)
     assert graded.problems == []
     return folder, out, graded.outcomes, graded.rows
 
 
 def regrade(graded, regrade=False):
     folder, out, _, _ = graded
-    return grade_batch(folder, out, isolation.choose(), jobs=2, regrade=regrade, progress=False)
+    return grade_batch(folder, out, tiers.choose(), jobs=2, regrade=regrade, progress=False)
 
 
 def gradebook(out):

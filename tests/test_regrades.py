@@ -15,7 +15,7 @@ import time
 import nbformat
 import pytest
 
-from autograder import isolation
+from autograder import tiers
 from autograder.grade import grade_batch, what_changed
 from autograder.results import CacheKey
 from autograder.submissions import EXAMPLE_BUGS, fill_notebook, reference_sources, write_submission
@@ -23,7 +23,7 @@ from conftest import ROOT
 
 
 def grade(folder, out, **options):
-    return grade_batch(folder, out, isolation.choose(), jobs=2, progress=False, **options)
+    return grade_batch(folder, out, tiers.choose(), jobs=2, progress=False, **options)
 
 
 @pytest.fixture

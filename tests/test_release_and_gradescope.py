@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from autograder import gradescope, isolation
+from autograder import gradescope, tiers
 from autograder.course import NOTEBOOKS
 from autograder.masters import HIDDEN, master_path
 from autograder.results import Status, not_graded
@@ -67,8 +67,8 @@ def test_gradescope_without_bubblewrap_grades_as_a_sandbox_account_and_says_so(t
     upload.write_bytes((ROOT / "examples" / "submissions" / "alice" / upload.name).read_bytes())
     results = gradescope_run(ROOT / "autograder" / "zips" / "01_model_update.zip", upload,
                              tmp_path / "autograder", path=str(tmp_path / "no-programs-here"))
-    isolation = results["output"].splitlines()[-1]
-    assert isolation.startswith("isolation: sandbox account (bubblewrap cannot run: bubblewrap "
+    said = results["output"].splitlines()[-1]
+    assert said.startswith("isolation: sandbox account (bubblewrap cannot run: bubblewrap "
                                 "(bwrap) is not installed); student code as an unprivileged account")
     assert sum(t["score"] for t in results["tests"]) == sum(t["max_score"] for t in results["tests"])
     assert (tmp_path / "autograder").stat().st_mode & 0o777 == 0o700  # root's alone
@@ -77,7 +77,7 @@ def test_gradescope_without_bubblewrap_grades_as_a_sandbox_account_and_says_so(t
 def test_gradescope_neither_root_nor_with_bubblewrap_says_so_plainly(monkeypatch):
     monkeypatch.setenv("PATH", "")
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
-    chosen = isolation.choose(fallback=gradescope.CONTAINER_ONLY)
+    chosen = tiers.choose(fallback=gradescope.CONTAINER_ONLY)
     output = gradescope.results(not_graded(Status.INVALID, "no notebook"), chosen)["output"]
     assert output.endswith("isolation: none (bubblewrap (bwrap) is not installed; the grader is "
                            "not root, so student code cannot run as an account of its own either: "

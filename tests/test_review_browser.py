@@ -20,7 +20,7 @@ import urllib.request
 import nbformat
 import pytest
 
-from autograder import hand_grading, isolation, review
+from autograder import hand_grading, review, tiers
 from autograder.grade import grade_batch
 from autograder.hand_grading import GRADED_BY_HAND
 from autograder.report import report_html
@@ -49,7 +49,7 @@ def graded(tmp_path_factory):
         (folder / student).mkdir()
         nbformat.write(notebook, folder / student / "01_model_update.ipynb")
     out = tmp_path_factory.mktemp("out")
-    grade_batch(folder, out, isolation.choose(), progress=False)
+    grade_batch(folder, out, tiers.choose(), progress=False)
     return folder, out
 
 
@@ -137,7 +137,7 @@ def test_a_ta_enters_scores_and_comments_saves_them_and_the_next_run_uses_them(
     with open(out / "manual_scores.csv", newline="") as handle:
         assert {r["student"]: r["score"] for r in csv.DictReader(handle)} == {"ann": "2", "ben": "1"}
 
-    grade_batch(folder, out, isolation.choose(), progress=False)
+    grade_batch(folder, out, tiers.choose(), progress=False)
     with open(out / "gradebook.csv", newline="") as handle:
         rows = {(r["student"], r["question"]): (r["score"], r["status"]) for r in csv.DictReader(handle)}
     assert rows["ann", "model_limits"] == ("2", GRADED_BY_HAND)
