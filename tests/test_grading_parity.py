@@ -229,7 +229,7 @@ def grade_in_gradescopes_container(folder):
     done = subprocess.run([sys.executable, str(CONTAINER), str(folder), "--", sys.executable,
                            str(ROOT / "tests" / "packed_grading.py"), str(folder / "plan.json"),
                            str(folder / "scores.json")], capture_output=True, text=True,
-                          timeout=1800, env={"PATH": os.environ["PATH"], "HOME": "/root"})
+                          timeout=1800, env={"PATH": os.environ["PATH"], "HOME": os.environ["HOME"]})
     assert done.returncode == 0, done.stderr[-3000:]
     graded = json.loads((folder / "scores.json").read_text())
     return ({(student, notebook, function): score
