@@ -187,8 +187,9 @@ def tamper(course, rounds, name):
         time.sleep(0.2)
 """
 exec(TAMPER)
-subprocess.Popen([sys.executable, "-c", TAMPER + "tamper(sys.argv[1], 600, 'detached')",
-                  COURSE, "dynaq-escape"], start_new_session=True)
+subprocess.Popen([sys.executable, "-c", TAMPER + "import sys; tamper(sys.argv[1], 600, 'late')",
+                  COURSE, "dynaq-escape"], start_new_session=True, stdin=subprocess.DEVNULL,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 tamper(COURSE, 1, "directly")
 '''
 TAMPERED = [*TAMPERING, "fake_kit_file", *LATE_CELLS, "escapes", "edits_a_test"]
