@@ -128,7 +128,8 @@ class ContainedKernelManager(AsyncKernelManager):
     """A kernel run as the course grader runs a submission (`contain` says how): its
     command wrapped by the isolation, its folder (a scratch copy of the notebook's) the
     only one it can write, unix sockets in that folder instead of TCP (no network
-    needed), an environment of PATH and HOME only, interrupts sent as messages."""
+    needed), an environment of PATH and HOME only, the rlimits of `make grade` (prlimit,
+    util-linux), interrupts sent as messages."""
 
     def contain(self, isolation, staging, folder):
         self.isolation, self.staging, self.folder = isolation, staging, str(folder)
@@ -137,8 +138,11 @@ class ContainedKernelManager(AsyncKernelManager):
         self.kernel_spec.interrupt_mode = "message"  # a signal stops at the sandbox
 
     def format_kernel_cmd(self, extra_arguments=None):
-        return self.isolation.command(self.staging, super().format_kernel_cmd(extra_arguments),
-                                      shared=self.folder)
+        limits = [f"--{name[len('RLIMIT_'):].lower()}={value}" for name, value
+                  in self.isolation.limits(grade_one.SUBMISSION_SECONDS).items()]
+        kernel = [shutil.which("prlimit") or "prlimit", *limits, "--",
+                  *super().format_kernel_cmd(extra_arguments)]
+        return self.isolation.command(self.staging, kernel, shared=self.folder)
 
     async def _async_pre_start_kernel(self, **kw):
         # independent: its parent PID, which the kernel would watch, is not in its view
@@ -173,10 +177,11 @@ class GradeWithCourseGrader(Execute):
         with tempfile.TemporaryDirectory(prefix="nbgrader-feedback-") as staging:
             isolation.prepare(staging)
             try:
-                self._kernel_folder = (isolation, staging, pathlib.Path(staging) / "notebook")
-                shutil.copytree(resources["metadata"]["path"], self._kernel_folder[2], symlinks=True)
-                os.chmod(self._kernel_folder[2], 0o700)
-                hand_over(self._kernel_folder[2], isolation.owner(staging))
+                folder = pathlib.Path(staging) / "notebook"  # the kernel's scratch copy
+                shutil.copytree(resources["metadata"]["path"], folder, symlinks=True)
+                os.chmod(folder, 0o700)
+                hand_over(folder, isolation.owner(staging))
+                self._kernel_folder = (isolation, staging, folder)
                 nb, resources = super().preprocess(nb, resources)
             except DeadKernelError:  # os._exit, a crash: the feedback's outputs stop there
                 self.log.warning("the student's kernel died while running the notebook")
