@@ -1,11 +1,13 @@
 """`make nbgrader`: the Otter masters become an nbgrader course with every question, its
 points and its scaffolds; the hidden checks stay outside source/; autograde names a
 notebook of the other release; its scores come from the course's sandboxed grader, so no
-tampering in the student's kernel raises a wrong answer's score, and a hidden test cell
-handed in as released raises no checksum warning. The whole nbgrader cycle
+tampering in the student's kernel raises a wrong answer's score; that kernel runs
+contained (nothing it starts writes into the course or outlives autograde); a hidden test
+cell handed in as released raises no checksum warning. The whole nbgrader cycle
 (generate_assignment, autograde, export) runs in tests/test_grading_parity.py.
 """
 
+import contextlib
 import os
 import pathlib
 import shutil
@@ -227,7 +229,8 @@ def tampered(tmp_path_factory):
     autograded = nbgrader(folder, "autograde", assignment)
     survivors = escaped_processes()
     for pid in survivors:  # so that a failing test leaves none behind
-        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     assert autograded.returncode == 0, autograded.stderr[-3000:]
     with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
         scores = {submission.student.id: sum(g.score for g in submission.notebooks[0].grades
