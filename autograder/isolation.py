@@ -108,23 +108,31 @@ class Isolation:
         return any(path == shown or path.startswith(shown.rstrip("/") + "/")
                    for shown in map(os.path.realpath, self.exposed))
 
-    def command(self, staging, argv):
-        """The command that runs `argv` (written with the paths of `folders`) contained."""
+    def owner(self, staging):
+        """The (uid, gid) the student's process for `staging` runs as; None: the grader's."""
+        return self.account
+
+    def command(self, staging, argv, shared=None):
+        """The command that runs `argv` (written with the paths of `folders`) contained.
+        With `shared`, a host folder owned by `owner`, that folder is its writable one
+        instead, at its own path (nbgrader's feedback kernel, `nbgrader_grading.py`)."""
         if not self.isolated:
             return list(argv)
+        writable = (["--bind", shared, shared, "--chdir", shared] if shared else
+                    ["--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH, "--chdir", SCRATCH])
         # the jail's bwrap mounts its new root on /tmp: the view holds that folder, empty
         # unless something exposed lies under it
         view = [self.bwrap, "--die-with-parent", "--unshare-pid", "--dir", "/tmp",
                 *_view_arguments(self.exposed), "--perms", "0755", "--dir", SANDBOX_TOP, "--ro-bind", str(staging), STAGING,
-                "--bind", "/proc", "/proc", "--dev", "/dev", "--dir", SCRATCH]
+                "--bind", "/proc", "/proc", "--dev", "/dev", "--dir", SCRATCH,
+                *(_writable_arguments(shared) if shared else [])]
         if self.account is not None:
             uid, gid = self.account
             view += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
                      "--", self.setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups"]
         jail = [self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns",
                 "--die-with-parent", "--new-session", "--ro-bind", "/", "/", "--proc", "/proc",
-                "--dev", "/dev", "--remount-ro", "/dev", "--size", str(SCRATCH_BYTES),
-                "--tmpfs", SCRATCH, "--chdir", SCRATCH]
+                "--dev", "/dev", "--remount-ro", "/dev", *writable]
         return [*view, "--", *jail, "--", *argv]
 
     def limits(self, seconds):
@@ -210,6 +218,14 @@ def runtime_paths(*programs):
     paths = sorted({os.path.abspath(p) for p in paths if os.path.lexists(p)})
     return tuple(p for p in paths
                  if not any(p.startswith(q.rstrip("/") + "/") for q in paths if q != p))
+
+
+def _writable_arguments(path):
+    """bwrap arguments mounting `path` writable at the same place, its parent folders
+    readable by anyone."""
+    parents = reversed([str(parent) for parent in pathlib.Path(path).parents if str(parent) != "/"])
+    return [*(a for parent in parents for a in ("--perms", "0755", "--dir", parent)),
+            "--bind", path, path]
 
 
 def _view_arguments(paths):

@@ -12,7 +12,10 @@ preprocessors into `nbgrader autograde`:
   outputs, but it skips the autograder test cells: each one gets, as its output, the
   result of the check it stands for (a failure as an error output, which nbgrader scores
   0). Nothing the student's kernel does can change a score, and the scores are those of
-  `make grade` by construction.
+  `make grade` by construction. The kernel itself runs contained as the grader's
+  sandbox is (`ContainedKernelManager`): in a scratch copy of the notebook's folder, its
+  only writable one, without the course directory, the gradebook or the grader in view
+  (bubblewrap) or as the leased sandbox account, and nothing it started outlives it.
 - `OverwriteCellsOfTheRelease` replaces OverwriteCells: it takes a hidden test cell that
   is exactly as released (its hidden region stripped) as untouched. nbgrader stores a
   hidden test cell's checksum before it strips the region and the released cell's after,
@@ -27,10 +30,13 @@ nbgrader finds them without the repository.
 import ast
 import copy
 import functools
+import os
 import pathlib
+import shutil
 import tempfile
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
@@ -119,6 +125,42 @@ def check_output(outcome, cell):
     return _error("CheckFailed", check.message or f"failed: {check.title}")
 
 
+class ContainedKernelManager(AsyncKernelManager):
+    """A kernel run as the course grader runs a submission (`contain` says how): its
+    command wrapped by the isolation, its folder (a scratch copy of the notebook's) the
+    only one it can write, unix sockets in that folder instead of TCP (no network
+    needed), an environment of PATH and HOME only, the rlimits of `make grade` (prlimit,
+    util-linux), interrupts sent as messages."""
+
+    def contain(self, isolation, staging, folder):
+        self.isolation, self.staging, self.folder = isolation, staging, str(folder)
+        self.transport, self.connection_file = "ipc", os.path.join(folder, "kernel.json")
+        self.ip = os.path.join(folder, "kernel-ipc")
+        self.kernel_spec.interrupt_mode = "message"  # a signal stops at the sandbox
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        limits = [f"--{name[len('RLIMIT_'):].lower()}={value}" for name, value
+                  in self.isolation.limits(grade_one.SUBMISSION_SECONDS).items()]
+        kernel = [shutil.which("prlimit") or "prlimit", *limits, "--",
+                  *super().format_kernel_cmd(extra_arguments)]
+        return self.isolation.command(self.staging, kernel, shared=self.folder)
+
+    async def _async_pre_start_kernel(self, **kw):
+        # independent: its parent PID, which the kernel would watch, is not in its view
+        kw.update(cwd=self.folder, env={"PATH": os.environ.get("PATH", ""), "HOME": self.folder},
+                  independent=True)
+        command, kw = await super()._async_pre_start_kernel(**kw)
+        hand_over(self.folder, self.isolation.owner(self.staging))  # the connection file
+        return command, kw
+
+
+def hand_over(folder, owner):
+    """Make `owner` ((uid, gid), or None for the grader) own `folder` and all it holds."""
+    if owner is not None:
+        for path in (folder, *pathlib.Path(folder).rglob("*")):
+            os.chown(path, *owner, follow_symlinks=False)
+
+
 class GradeWithCourseGrader(Execute):
     """nbgrader's Execute, with every autograder test cell's result from the course's
     sandboxed grader instead of the student's kernel (see the module's docstring)."""
@@ -126,17 +168,35 @@ class GradeWithCourseGrader(Execute):
     unsafe = Unicode("", help="Why grading without isolation is acceptable here (empty: "
                               "refuse to grade without it, as `make grade` does)").tag(config=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{"kernel_manager_class": ContainedKernelManager, **kwargs})
+
     def preprocess(self, nb, resources):
         outcome = grade_submission(nb, resources["nbgrader"]["notebook"], self.unsafe)
         self.log.info("course grader: %s", outcome.status_text())
-        try:
-            nb, resources = super().preprocess(nb, resources)
-        except DeadKernelError:  # os._exit, a crash: the feedback's outputs stop there
-            self.log.warning("the student's kernel died while running the notebook")
+        isolation = chosen_isolation(self.unsafe)
+        with tempfile.TemporaryDirectory(prefix="nbgrader-feedback-") as staging:
+            isolation.prepare(staging)
+            try:
+                folder = pathlib.Path(staging) / "notebook"  # the kernel's scratch copy
+                shutil.copytree(resources["metadata"]["path"], folder, symlinks=True)
+                os.chmod(folder, 0o700)
+                hand_over(folder, isolation.owner(staging))
+                self._kernel_folder = (isolation, staging, folder)
+                nb, resources = super().preprocess(nb, resources)
+            except DeadKernelError:  # os._exit, a crash: the feedback's outputs stop there
+                self.log.warning("the student's kernel died while running the notebook")
+            finally:  # the sandbox-account tier: every process of the account killed
+                isolation.finish(staging)
         for cell in nb.cells:
             if is_test_cell(cell):
                 cell.outputs = [check_output(outcome, cell)]
         return nb, resources
+
+    def create_kernel_manager(self):
+        manager = super().create_kernel_manager()
+        manager.contain(*self._kernel_folder)
+        return manager
 
     def preprocess_cell(self, cell, resources, index):
         if is_test_cell(cell):  # its result comes from the course grader

@@ -66,9 +66,13 @@ class AccountIsolation(Isolation):
         os.mkdir(scratch, 0o700)
         os.chown(scratch, lease.uid, lease.uid)
 
-    def command(self, staging, argv):
+    def owner(self, staging):
         lease = self.leases[str(staging)]
-        scratch = self.folders(staging)[1]
+        return lease.uid, lease.uid
+
+    def command(self, staging, argv, shared=None):
+        lease = self.leases[str(staging)]
+        scratch = shared or self.folders(staging)[1]
         settings = {"uid": lease.uid, "gid": lease.uid, "chdir": scratch, "landlock": self.landlock,
                     "read": [*self.exposed, str(staging), *DEVICES_READ],
                     "write": [scratch, "/dev/null"]}

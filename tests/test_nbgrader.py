@@ -1,12 +1,17 @@
 """`make nbgrader`: the Otter masters become an nbgrader course with every question, its
 points and its scaffolds; the hidden checks stay outside source/; autograde names a
 notebook of the other release; its scores come from the course's sandboxed grader, so no
-tampering in the student's kernel raises a wrong answer's score, and a hidden test cell
-handed in as released raises no checksum warning. The whole nbgrader cycle
+tampering in the student's kernel raises a wrong answer's score; that kernel runs
+contained (nothing it starts writes into the course or outlives autograde); a hidden test
+cell handed in as released raises no checksum warning. The whole nbgrader cycle
 (generate_assignment, autograde, export) runs in tests/test_grading_parity.py.
 """
 
+import contextlib
+import os
+import pathlib
 import shutil
+import signal
 
 import nbformat
 import pytest
@@ -164,7 +169,32 @@ sys.modules["dynaq_checks"] = types.SimpleNamespace(CHECKS={})
 ''',
 }
 LATE_CELLS = {"sys_exit": "import sys\nsys.exit(0)", "os_exit": "import os\nos._exit(0)"}
-TAMPERED = [*TAMPERING, "fake_kit_file", *LATE_CELLS, "edits_a_test"]
+# A late cell that tries to write into the course directory and to raise every score in
+# its gradebook, at once and from a detached process that keeps trying for two minutes.
+ESCAPE = '''
+import subprocess, sys
+TAMPER = """
+def tamper(course, rounds, name):
+    import os, sqlite3, time
+    for _ in range(rounds):
+        try:
+            open(os.path.join(course, "escaped-" + name), "w").write("tampered")
+        except OSError:
+            pass
+        try:
+            with sqlite3.connect(os.path.join(course, "gradebook.db"), timeout=1) as db:
+                db.execute("UPDATE grade SET extra_credit = 6")
+        except sqlite3.Error:
+            pass
+        time.sleep(0.2)
+"""
+exec(TAMPER)
+subprocess.Popen([sys.executable, "-c", TAMPER + "import sys; tamper(sys.argv[1], 600, 'late')",
+                  COURSE, "dynaq-escape"], start_new_session=True, stdin=subprocess.DEVNULL,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+tamper(COURSE, 1, "directly")
+'''
+TAMPERED = [*TAMPERING, "fake_kit_file", *LATE_CELLS, "escapes", "edits_a_test"]
 EDITED_TEST = "dyna_q_model_update-test_model_update_stores_reward_and_next_state"
 
 
@@ -181,11 +211,12 @@ def tampered(tmp_path_factory):
     release = folder / "release" / assignment
     answers = {"correct": masters.reference_sources()["dyna_q_model_update"], "honest": WRONG,
                **{kind: WRONG + code for kind, code in TAMPERING.items()}}
-    answers.update(dict.fromkeys(["fake_kit_file", *LATE_CELLS, "edits_a_test"], WRONG))
+    answers.update(dict.fromkeys(["fake_kit_file", *LATE_CELLS, "escapes", "edits_a_test"], WRONG))
+    late_cells = {**LATE_CELLS, "escapes": f"COURSE = {str(folder)!r}\n{ESCAPE}"}
     for student, answer in answers.items():
         notebook = fill_notebook("01_model_update", {"dyna_q_model_update": answer}, release)
-        if student in LATE_CELLS:
-            notebook.cells.append(nbformat.v4.new_code_cell(LATE_CELLS[student]))
+        if student in late_cells:
+            notebook.cells.append(nbformat.v4.new_code_cell(late_cells[student]))
         if student == "edits_a_test":  # a locked test cell changed: nbgrader restores it
             [test] = [c for c in notebook.cells
                       if c.metadata.get("nbgrader", {}).get("grade_id") == EDITED_TEST]
@@ -196,13 +227,39 @@ def tampered(tmp_path_factory):
         if student == "fake_kit_file":
             (folder_of / "check_kit.py").write_text(FAKE_KIT)
     autograded = nbgrader(folder, "autograde", assignment)
+    survivors = escaped_processes()
+    for pid in survivors:  # so that a failing test leaves none behind
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     assert autograded.returncode == 0, autograded.stderr[-3000:]
     with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
         scores = {submission.student.id: sum(g.score for g in submission.notebooks[0].grades
                                              if g.name.startswith("dyna_q_model_update-"))
                   for submission in gradebook.assignment_submissions(assignment)}
     return dict(scores=scores, autograded=autograded, folder=folder / "autograded",
-                assignment=assignment)
+                assignment=assignment, course=folder, survivors=survivors)
+
+
+def escaped_processes():
+    """PIDs of the processes the `escapes` submission started (its marker in their argv)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            argv = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # ended meanwhile
+            continue
+        if b"dynaq-escape" in argv:
+            found.append(int(pid))
+    return found
+
+
+def test_the_feedback_kernel_reaches_neither_the_course_nor_outlives_autograde(tampered):
+    """The notebook's own code (after its scores are settled) runs contained: a process
+    it detached is gone when autograde ends, and neither it nor the kernel wrote into the
+    course directory or raised a score in its gradebook."""
+    assert tampered["survivors"] == []
+    assert sorted(p.name for p in tampered["course"].rglob("escaped-*")) == []
+    assert tampered["scores"]["escapes"] == tampered["scores"]["honest"] == 1
 
 
 def test_no_tampering_in_the_students_kernel_raises_a_wrong_answers_score(tampered):
