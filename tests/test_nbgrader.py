@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from autograder import build, masters, nbgrader_course
+from autograder.nbgrader_grading import question_of
 from autograder.course import NOTEBOOKS
 from autograder.masters import hidden_modules, questions
 from autograder.submissions import fill_notebook
@@ -32,7 +33,7 @@ def test_conversion_keeps_every_otter_question_and_its_points():
         for cell in notebook.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade"):
-                question = nbgrader_course.question_of(meta["grade_id"])
+                question = question_of(meta["grade_id"])
                 totals[question] = totals.get(question, 0) + meta["points"]
                 hidden_region = "### BEGIN HIDDEN TESTS" in cell.source
                 assert hidden_region == ("-hidden" in meta["grade_id"]), meta["grade_id"]
