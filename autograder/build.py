@@ -108,7 +108,7 @@ def assign(name, workdir):
     stage_autograder_files(stage, name)
     out = workdir / "dist"
     result = subprocess.run(
-        [sys.executable, "-m", "otter", "assign", f"{name}.ipynb", str(out)],
+        [sys.executable, str(ROOT / "autograder" / "otter_assign.py"), f"{name}.ipynb", str(out)],
         cwd=stage, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"otter assign failed on {name}:\n{result.stdout}\n{result.stderr}")

@@ -213,3 +213,28 @@ def test_a_function_the_course_does_not_have_is_named_with_the_ones_it_has():
     with pytest.raises(LookupError, match="no graded function 'dyna_q_planing' in the course: "
                                           "it has dyna_q_model_update, dyna_q_planning, "):
         course.function("dyna_q_planing")
+
+
+def test_otter_assign_stops_reading_logs_at_a_record_cut_short():
+    """Otter's own log receiver spins for ever on a connection closed inside a record,
+    which hung a build; the course's `otter assign` stops there, after the whole records."""
+    import pickle
+    import socket
+    import struct
+    import threading
+    from autograder import otter_assign
+
+    def record(message):
+        body = pickle.dumps({"msg": message, "levelno": 40, "name": "otter.test"})
+        return struct.pack(">L", len(body)) + body
+
+    ours, theirs = socket.socketpair()
+    theirs.sendall(record("whole") + record("cut")[:-5])
+    theirs.close()
+    handled = []
+    handler = type("Handler", (), {"connection": ours, "unpickle": lambda self, b: pickle.loads(b),
+                                   "handle_log_record": lambda self, r: handled.append(r.msg)})()
+    reader = threading.Thread(target=otter_assign.handle, args=(handler,), daemon=True)
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive() and handled == ["whole"]
