@@ -141,7 +141,7 @@ def autograde(folder, assignments):
             for submission in gradebook.assignment_submissions(assignment):
                 for grade in submission.notebooks[0].grades:
                     key = (submission.student.id, notebook_of[assignment],
-                           nbgrader_course.question_of(grade.name))
+                           nbgrader_grading.question_of(grade.name))
                     entry = scores.setdefault(key, [0.0, 0.0, False])
                     entry[0] += grade.score
                     entry[1] += grade.max_score
@@ -193,7 +193,7 @@ def on_the_hub(outcome, source):
     for cell in source.cells:
         if nbgrader_grading.is_test_cell(cell):
             cell = nbformat.from_dict({**cell, "outputs": [nbgrader_grading.check_output(outcome, cell)]})
-            entry = scores.setdefault(nbgrader_course.question_of(cell.metadata.nbgrader["grade_id"]),
+            entry = scores.setdefault(nbgrader_grading.question_of(cell.metadata.nbgrader["grade_id"]),
                                       [0.0, 0.0])
             score, max_score = determine_grade(cell)
             entry[0] += score
